@@ -1,0 +1,1 @@
+# analysis: see ARCHITECTURE.md (filled in by its issue)

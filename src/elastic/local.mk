@@ -1,0 +1,1 @@
+# elastic: see ARCHITECTURE.md (filled in by its issue)

@@ -1,0 +1,1 @@
+# homogenize: see ARCHITECTURE.md (filled in by its issue)

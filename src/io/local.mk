@@ -1,0 +1,1 @@
+# io: see ARCHITECTURE.md (filled in by its issue)

@@ -1,0 +1,1 @@
+# minimize: see ARCHITECTURE.md (filled in by its issue)

@@ -1,0 +1,118 @@
+/* The one force loop every pair model shares. A model defines
+ *
+ *   static inline int NAME_eval(const PAR *par, double r2, double si, double sj,
+ *                               int ti, int tj, double *e, double *fpair);
+ *
+ * returning 0 beyond the pair cutoff, else the pair energy e and
+ * fpair = -(dU/dr)/r (so the force on i is fpair * (xi - xj)), and then
+ * writes VT_DEFINE_PAIR_COMPUTE(NAME_compute, PAR, NAME_eval) to get its
+ * compute function with the pair term inlined.
+ *
+ * Threading: OpenMP over i with a static schedule; each thread accumulates
+ * forces (and per-particle terms) in its own buffer, and the buffers and
+ * scalar partial sums are added in thread order, so results are bit-identical
+ * from run to run for a given thread count. */
+#ifndef VT_KERNEL_H
+#define VT_KERNEL_H
+#include "core/error.h"
+#include "core/neighbor.h"
+#include "core/system.h"
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#define VT_NTHREADS() omp_get_max_threads()
+#define VT_THREAD() omp_get_thread_num()
+#else
+#define VT_NTHREADS() 1
+#define VT_THREAD() 0
+#endif
+
+#define VT_KERNEL_MAXT 256
+
+/* Scratch of (nt-1) extra per-thread copies of (3 + eatom + 6 vatom) n doubles. */
+int vt_kernel_scratch(vt_system *s, int nt, unsigned flags, double **buf);
+/* Sum per-thread buffers into the system's arrays (thread order). */
+void vt_kernel_reduce(vt_system *s, int nt, unsigned flags, const double *buf);
+
+#define VT_DEFINE_PAIR_COMPUTE(FNAME, PARTYPE, EVAL)                                        \
+  static int FNAME(const vt_potential *pot_, vt_system *s, const vt_neighbor *nl, unsigned flags) \
+  {                                                                                         \
+    const PARTYPE *par = (const PARTYPE *)pot_->par;                                        \
+    const size_t n = s->n;                                                                  \
+    int nt = VT_NTHREADS();                                                                 \
+    if (nt > VT_KERNEL_MAXT) nt = VT_KERNEL_MAXT;                                           \
+    double *buf;                                                                            \
+    int rc_ = vt_kernel_scratch(s, nt, flags, &buf);                                        \
+    if (rc_) return rc_;                                                                    \
+    const size_t stride = n * (3 + ((flags & VT_EATOM) ? 1 : 0) + ((flags & VT_VATOM) ? 6 : 0)); \
+    double part[VT_KERNEL_MAXT][10];                                                        \
+    const double bx = s->box[0], by = s->box[1], bz = s->box[2];                            \
+    const double ibx = 1.0 / bx, iby = 1.0 / by, ibz = 1.0 / bz;                            \
+    const double *restrict x = s->x;                                                        \
+    const double *restrict sig = s->sigma;                                                  \
+    const int *restrict typ = s->type;                                                      \
+    const size_t *restrict start = nl->start;                                               \
+    const int *restrict list = nl->list;                                                    \
+    _Pragma("omp parallel num_threads(nt)")                                                 \
+    {                                                                                       \
+      int t = VT_THREAD();                                                                  \
+      double *restrict f = t == 0 ? s->f : buf + (size_t)(t - 1) * stride;                  \
+      double *restrict ea = (flags & VT_EATOM) ? (t == 0 ? s->eatom : f + 3 * n) : NULL;     \
+      double *restrict va = (flags & VT_VATOM) ? (t == 0 ? s->vatom : f + 3 * n + ((flags & VT_EATOM) ? n : 0)) : NULL; \
+      memset(f, 0, 3 * n * sizeof(double));                                                 \
+      if (ea) memset(ea, 0, n * sizeof(double));                                            \
+      if (va) memset(va, 0, 6 * n * sizeof(double));                                        \
+      double esum = 0, w0 = 0, w1 = 0, w2 = 0, w3 = 0, w4 = 0, w5 = 0, wp = 0, wm = 0;      \
+      _Pragma("omp for schedule(static)")                                                   \
+      for (size_t i = 0; i < n; i++) {                                                      \
+        const double xi = x[3 * i], yi = x[3 * i + 1], zi = x[3 * i + 2];                   \
+        const double si = sig[i];                                                           \
+        const int ti = typ[i];                                                              \
+        double fxi = 0, fyi = 0, fzi = 0;                                                   \
+        for (size_t q = start[i]; q < start[i + 1]; q++) {                                  \
+          const int j = list[q];                                                            \
+          double dx = xi - x[3 * j], dy = yi - x[3 * j + 1], dz = zi - x[3 * j + 2];         \
+          dx -= bx * nearbyint(dx * ibx);                                                   \
+          dy -= by * nearbyint(dy * iby);                                                   \
+          dz -= bz * nearbyint(dz * ibz);                                                   \
+          const double r2 = dx * dx + dy * dy + dz * dz;                                    \
+          double e, fp;                                                                     \
+          if (!EVAL(par, r2, si, sig[j], ti, typ[j], &e, &fp)) continue;                    \
+          const double fx = fp * dx, fy = fp * dy, fz = fp * dz;                            \
+          fxi += fx; fyi += fy; fzi += fz;                                                  \
+          f[3 * j] -= fx; f[3 * j + 1] -= fy; f[3 * j + 2] -= fz;                           \
+          esum += e;                                                                        \
+          if (flags & (VT_VIRIAL | VT_VATOM | VT_PSPLIT)) {                                 \
+            const double v0 = dx * fx, v1 = dy * fy, v2 = dz * fz;                          \
+            const double v3 = dx * fy, v4 = dx * fz, v5 = dy * fz;                          \
+            w0 += v0; w1 += v1; w2 += v2; w3 += v3; w4 += v4; w5 += v5;                     \
+            if (flags & VT_PSPLIT) { if (fp > 0) wp += v0 + v1 + v2; else wm += v0 + v1 + v2; } \
+            if (va) {                                                                       \
+              double *a = va + 6 * i, *b = va + 6 * (size_t)j;                              \
+              a[0] += 0.5 * v0; a[1] += 0.5 * v1; a[2] += 0.5 * v2;                         \
+              a[3] += 0.5 * v3; a[4] += 0.5 * v4; a[5] += 0.5 * v5;                         \
+              b[0] += 0.5 * v0; b[1] += 0.5 * v1; b[2] += 0.5 * v2;                         \
+              b[3] += 0.5 * v3; b[4] += 0.5 * v4; b[5] += 0.5 * v5;                         \
+            }                                                                               \
+          }                                                                                 \
+          if (ea) { ea[i] += 0.5 * e; ea[j] += 0.5 * e; }                                   \
+        }                                                                                   \
+        f[3 * i] += fxi; f[3 * i + 1] += fyi; f[3 * i + 2] += fzi;                          \
+      }                                                                                     \
+      part[t][0] = esum; part[t][1] = w0; part[t][2] = w1; part[t][3] = w2;                 \
+      part[t][4] = w3; part[t][5] = w4; part[t][6] = w5; part[t][7] = wp; part[t][8] = wm;  \
+    }                                                                                       \
+    vt_kernel_reduce(s, nt, flags, buf);                                                    \
+    double E = 0, W[6] = {0, 0, 0, 0, 0, 0}, WP = 0, WM = 0;                                \
+    for (int t = 0; t < nt; t++) {                                                          \
+      E += part[t][0];                                                                      \
+      for (int k = 0; k < 6; k++) W[k] += part[t][1 + k];                                   \
+      WP += part[t][7]; WM += part[t][8];                                                   \
+    }                                                                                       \
+    s->energy = E;                                                                          \
+    memcpy(s->virial, W, sizeof W);                                                         \
+    s->w_plus = WP; s->w_minus = WM;                                                        \
+    return 0;                                                                               \
+  }
+
+#endif

@@ -1,0 +1,152 @@
+/* lj_smooth: Lennard-Jones with the force smoothing of LAMMPS
+ * `pair_style lj/smooth` between inner*sigma_ij and outer*sigma_ij and the
+ * energy shift of `pair_modify shift yes` (the WAHNs model of [VHG]; MODELS.md
+ * section 1). sigma_ij comes from per-particle diameters, additive by default
+ * or with the non-additive rule of Ninarello, Berthier and Coslovich,
+ * PRX 7, 021039 (2017) (MODELS.md section 7).
+ *
+ * Because both cutoffs scale with sigma_ij, the whole pair function is
+ * e(r/sigma_ij): one set of dimensionless coefficients (computed here with
+ * LAMMPS's formulas from PairLJSmooth::init_one at sigma = 1) serves every
+ * pair, and dU/dsigma follows from the radial derivatives. */
+#include "potential/kernel.h"
+#include "potential/potential.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  double eps, inner, outer;
+  int nbc;            /* non-additive NBC mixing */
+  double nonadd;
+  double c0, c1, c2, c3, c4, offset;  /* dimensionless, sigma = eps = 1 */
+  double inner2, outer2;              /* squared, in units of sigma_ij^2 */
+} lj_smooth_par;
+
+static inline double mix(const lj_smooth_par *p, double si, double sj)
+{
+  double s = 0.5 * (si + sj);
+  return p->nbc ? s * (1.0 - p->nonadd * fabs(si - sj)) : s;
+}
+
+static inline double dmix_dsi(const lj_smooth_par *p, double si, double sj)
+{
+  if (!p->nbc) return 0.5;
+  double d = si - sj, sg = (d > 0) - (d < 0);
+  return 0.5 * (1.0 - p->nonadd * fabs(d)) - 0.5 * (si + sj) * p->nonadd * sg;
+}
+
+/* Energy and fpair = -u'(r)/r; 0 beyond the cutoff. */
+static inline int lj_smooth_eval(const lj_smooth_par *p, double r2, double si, double sj,
+                                 int ti, int tj, double *e, double *fpair)
+{
+  double sij = mix(p, si, sj), s2 = sij * sij;
+  if (r2 >= p->outer2 * s2) return 0;
+  if (r2 < p->inner2 * s2) {
+    double ir2 = 1.0 / r2, q6 = s2 * s2 * s2 * ir2 * ir2 * ir2;
+    *e = p->eps * (4.0 * q6 * (q6 - 1.0) - p->offset);
+    *fpair = p->eps * 24.0 * q6 * (2.0 * q6 - 1.0) * ir2;
+  } else {
+    double r = sqrt(r2), is = 1.0 / sij, tau = (r - p->inner * sij) * is;
+    double F = (p->c1 + tau * (p->c2 + tau * (p->c3 + tau * p->c4))) * is;
+    *e = p->eps * (p->c0 - tau * (p->c1 + tau * (0.5 * p->c2 + tau * (p->c3 / 3.0 + tau * 0.25 * p->c4))) - p->offset);
+    *fpair = p->eps * F / r;
+  }
+  return 1;
+}
+
+static void lj_smooth_pair(const void *vp, double r, double si, double sj, int ti, int tj,
+                           double *u, double *du, double *d2u)
+{
+  const lj_smooth_par *p = vp;
+  double sij = mix(p, si, sj), x = r / sij, U = 0, D = 0, D2 = 0;
+  if (x < p->outer) {
+    if (x < p->inner) {
+      double q6 = pow(x, -6.0);
+      U = p->eps * (4.0 * q6 * (q6 - 1.0) - p->offset);
+      D = -p->eps * 24.0 * q6 * (2.0 * q6 - 1.0) / r;
+      D2 = p->eps * 4.0 * (156.0 * q6 * q6 - 42.0 * q6) / (r * r);
+    } else {
+      double tau = x - p->inner;
+      U = p->eps * (p->c0 - tau * (p->c1 + tau * (0.5 * p->c2 + tau * (p->c3 / 3.0 + tau * 0.25 * p->c4))) - p->offset);
+      D = -p->eps * (p->c1 + tau * (p->c2 + tau * (p->c3 + tau * p->c4))) / sij;
+      D2 = -p->eps * (p->c2 + tau * (2.0 * p->c3 + tau * 3.0 * p->c4)) / (sij * sij);
+    }
+  }
+  if (u) *u = U;
+  if (du) *du = D;
+  if (d2u) *d2u = D2;
+}
+
+static double lj_smooth_cutoff(const void *vp, double si, double sj, int ti, int tj)
+{
+  const lj_smooth_par *p = vp;
+  return p->outer * mix(p, si, sj);
+}
+
+static void lj_smooth_dsigma(const void *vp, double r, double si, double sj, int ti, int tj,
+                             double *du_dsi, double *dw_dsi)
+{
+  const lj_smooth_par *p = vp;
+  double du, d2u;
+  lj_smooth_pair(vp, r, si, sj, ti, tj, NULL, &du, &d2u);
+  vt_dsigma_scale_invariant_additive(r, mix(p, si, sj), du, d2u, dmix_dsi(p, si, sj), du_dsi, dw_dsi);
+}
+
+VT_DEFINE_PAIR_COMPUTE(lj_smooth_compute, lj_smooth_par, lj_smooth_eval)
+
+static int lj_smooth_create(const vt_params *in, void **out, int *max_type, char *desc, size_t len)
+{
+  static const char *const known[] = {"epsilon", "inner", "outer", "mixing", "nonadditivity", NULL};
+  const char *name = "lj_smooth", *mixing = "additive";
+  double eps = 1.0, inner = 2.5, outer = 2.75, nonadd = 0.2;
+  int rc;
+  if ((rc = vt_params_check(in, name, known)) ||
+      (rc = vt_params_number(in, name, "epsilon", 0.0, INFINITY, &eps)) ||
+      (rc = vt_params_number(in, name, "inner", 1.0, 100.0, &inner)) ||
+      (rc = vt_params_number(in, name, "outer", 1.0, 100.0, &outer)) ||
+      (rc = vt_params_number(in, name, "nonadditivity", 0.0, 1.0, &nonadd)) ||
+      (rc = vt_params_string(in, name, "mixing", &mixing)))
+    return rc;
+  if (!(eps > 0)) return vt_error(VT_EINVAL, "lj_smooth: epsilon must be positive");
+  if (!(outer >= inner))
+    return vt_error(VT_EINVAL, "lj_smooth: outer cutoff %g is below the inner cutoff %g", outer, inner);
+  int nbc;
+  if (strcmp(mixing, "additive") == 0) nbc = 0;
+  else if (strcmp(mixing, "nbc") == 0) nbc = 1;
+  else return vt_error(VT_EINVAL, "lj_smooth: mixing '%s' is not 'additive' or 'nbc'", mixing);
+
+  lj_smooth_par *p = calloc(1, sizeof *p);
+  if (!p) return vt_error(VT_ENOMEM, "out of memory");
+  p->eps = eps; p->inner = inner; p->outer = outer; p->nbc = nbc; p->nonadd = nbc ? nonadd : 0.0;
+  p->inner2 = inner * inner; p->outer2 = outer * outer;
+  /* LAMMPS PairLJSmooth::init_one with sigma = epsilon = 1. */
+  double r6inv = 1.0 / pow(inner, 6.0);
+  p->c0 = 4.0 * r6inv * (r6inv - 1.0);
+  if (outer > inner) {
+    double d = outer - inner;
+    p->c1 = r6inv * (48.0 * r6inv - 24.0) / inner;
+    p->c2 = -r6inv * (13.0 * 48.0 * r6inv - 7.0 * 24.0) / (inner * inner);
+    p->c3 = -(3.0 / (d * d)) * (p->c1 + (2.0 / 3.0) * p->c2 * d);
+    p->c4 = -(1.0 / (3.0 * d * d)) * (p->c2 + 2.0 * p->c3 * d);
+    p->offset = p->c0 - p->c1 * d - p->c2 * d * d / 2.0 - p->c3 * d * d * d / 3.0 - p->c4 * d * d * d * d / 4.0;
+  } else {
+    p->offset = p->c0;   /* plain LJ truncated and shifted at the cutoff */
+  }
+  *out = p;
+  *max_type = 0;
+  snprintf(desc, len, "lj_smooth{epsilon=%g, inner=%g, outer=%g, mixing=%s%s}", eps, inner, outer, mixing,
+           nbc ? (nonadd == 0.2 ? ", nonadditivity=0.2" : ", nonadditivity=custom") : "");
+  return 0;
+}
+
+const vt_potential_type vt_potential_lj_smooth = {
+  .name = "lj_smooth",
+  .pair = lj_smooth_pair,
+  .cutoff = lj_smooth_cutoff,
+  .dsigma = lj_smooth_dsigma,
+  .compute = lj_smooth_compute,
+  .create = lj_smooth_create,
+  .free = free,
+};

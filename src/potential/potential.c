@@ -1,0 +1,209 @@
+/* Potential objects: reference counting, the model registry, named-parameter
+ * parsing, and the helpers shared by all models (see potential.h). */
+#include "potential/potential.h"
+#include "core/error.h"
+#include "core/system.h"
+#include "potential/kernel.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The registry: adding a model is its file plus one line here. */
+const vt_potential_type *const vt_potential_types[] = {
+#define VT_MODEL(name) &vt_potential_##name,
+#include "potential/registry.inc"
+#undef VT_MODEL
+  NULL
+};
+
+static vt_potential *vt_potential_new(const vt_potential_type *type, void *par)
+{
+  vt_potential *p = calloc(1, sizeof *p);
+  if (!p) return NULL;
+  p->type = type;
+  p->par = par;
+  p->refcount = 1;
+  return p;
+}
+
+vt_potential *vt_potential_ref(vt_potential *p) { p->refcount++; return p; }
+
+void vt_potential_unref(vt_potential *p)
+{
+  if (!p || --p->refcount > 0) return;
+  if (p->type->free) p->type->free(p->par); else free(p->par);
+  free(p);
+}
+
+int vt_potential_create(const char *name, const vt_params *in, vt_potential **out)
+{
+  *out = NULL;
+  for (int k = 0; vt_potential_types[k]; k++) {
+    const vt_potential_type *t = vt_potential_types[k];
+    if (strcmp(t->name, name) != 0) continue;
+    void *par = NULL;
+    vt_potential *p = vt_potential_new(t, NULL);
+    if (!p) return vt_error(VT_ENOMEM, "out of memory");
+    int rc = t->create(in, &par, &p->max_type, p->desc, sizeof p->desc);
+    if (rc) { free(p); return rc; }
+    p->par = par;
+    *out = p;
+    return 0;
+  }
+  return vt_error(VT_EINVAL, "unknown potential '%s'", name);
+}
+
+double vt_potential_cutoff(const vt_potential *p, double si, double sj, int ti, int tj)
+{
+  return p->type->cutoff(p->par, si, sj, ti, tj);
+}
+
+double vt_potential_max_cutoff(const vt_potential *p, const vt_system *s)
+{
+  /* The largest cutoff is reached by the largest diameters of each type
+   * pair (cutoffs grow with diameter in every model here); check every type
+   * pair with its species' largest diameter, and the overall largest too. */
+  double smax[VT_MAX_SPECIES + 1] = {0}, all = 0.0;
+  for (size_t i = 0; i < s->n; i++) {
+    int t = s->type[i];
+    if (s->sigma[i] > smax[t]) smax[t] = s->sigma[i];
+    if (s->sigma[i] > all) all = s->sigma[i];
+  }
+  double rc = 0.0;
+  for (int a = 1; a <= s->ntypes; a++)
+    for (int b = a; b <= s->ntypes; b++) {
+      if (smax[a] == 0 || smax[b] == 0) continue;
+      double c = p->type->cutoff(p->par, smax[a], smax[b], a, b);
+      if (c > rc) rc = c;
+      c = p->type->cutoff(p->par, all, all, a, b);
+      if (c > rc) rc = c;
+    }
+  return rc;
+}
+
+void vt_potential_dsigma(const vt_potential *p, double r, double si, double sj, int ti, int tj,
+                         double *du_dsi, double *dw_dsi)
+{
+  if (p->type->dsigma) {
+    p->type->dsigma(p->par, r, si, sj, ti, tj, du_dsi, dw_dsi);
+  } else {
+    *du_dsi = 0.0;
+    *dw_dsi = 0.0;
+  }
+}
+
+void vt_dsigma_scale_invariant_additive(double r, double sij, double du, double d2u,
+                                        double dsij_dsi, double *du_dsi, double *dw_dsi)
+{
+  /* u = e(r/sij): du/dsij = -(r/sij) u'; w = r u' = x e'(x):
+   * dw/dsij = -(r u' + r^2 u'')/sij. */
+  *du_dsi = -(r / sij) * du * dsij_dsi;
+  *dw_dsi = -(r * du + r * r * d2u) / sij * dsij_dsi;
+}
+
+/* ---- named parameters ---- */
+
+static const vt_param *find(const vt_params *in, const char *key)
+{
+  for (size_t k = 0; in && k < in->n; k++)
+    if (strcmp(in->p[k].key, key) == 0) return &in->p[k];
+  return NULL;
+}
+
+int vt_params_number(const vt_params *in, const char *model, const char *key,
+                     double lo, double hi, double *out)
+{
+  const vt_param *p = find(in, key);
+  if (!p) return 0;
+  if (p->kind != VT_PARAM_NUMBER) return vt_error(VT_EINVAL, "%s: parameter '%s' must be a number", model, key);
+  if (!(p->num >= lo && p->num <= hi))
+    return vt_error(VT_EINVAL, "%s: parameter '%s' = %g is outside [%g, %g]", model, key, p->num, lo, hi);
+  *out = p->num;
+  return 0;
+}
+
+int vt_params_string(const vt_params *in, const char *model, const char *key, const char **out)
+{
+  const vt_param *p = find(in, key);
+  if (!p) return 0;
+  if (p->kind != VT_PARAM_STRING) return vt_error(VT_EINVAL, "%s: parameter '%s' must be a string", model, key);
+  *out = p->str;
+  return 0;
+}
+
+int vt_params_vector(const vt_params *in, const char *model, const char *key, size_t len,
+                     double *out, size_t maxlen, size_t *got)
+{
+  const vt_param *p = find(in, key);
+  if (got) *got = 0;
+  if (!p) return 0;
+  if (p->kind == VT_PARAM_NUMBER && (len == 1 || len == 0)) {
+    out[0] = p->num;
+    if (got) *got = 1;
+    return 0;
+  }
+  if (p->kind != VT_PARAM_VECTOR) return vt_error(VT_EINVAL, "%s: parameter '%s' must be a list of numbers", model, key);
+  if (len && p->len != len) return vt_error(VT_EINVAL, "%s: parameter '%s' needs %zu numbers, got %zu", model, key, len, p->len);
+  if (p->len > maxlen) return vt_error(VT_EINVAL, "%s: parameter '%s' has %zu numbers, at most %zu allowed", model, key, p->len, maxlen);
+  for (size_t k = 0; k < p->len; k++) {
+    if (!isfinite(p->vec[k])) return vt_error(VT_EINVAL, "%s: parameter '%s' entry %zu is not finite", model, key, k + 1);
+    out[k] = p->vec[k];
+  }
+  if (got) *got = p->len;
+  return 0;
+}
+
+int vt_params_check(const vt_params *in, const char *model, const char *const *known)
+{
+  for (size_t k = 0; in && k < in->n; k++) {
+    int ok = 0;
+    for (int q = 0; known[q]; q++) if (strcmp(in->p[k].key, known[q]) == 0) { ok = 1; break; }
+    if (!ok) {
+      char list[256] = "";
+      for (int q = 0; known[q]; q++) {
+        strncat(list, q ? ", " : "", sizeof list - strlen(list) - 1);
+        strncat(list, known[q], sizeof list - strlen(list) - 1);
+      }
+      return vt_error(VT_EINVAL, "%s: unknown parameter '%s' (known: %s)", model, in->p[k].key, list);
+    }
+  }
+  return 0;
+}
+
+/* ---- kernel scratch ---- */
+
+int vt_kernel_scratch(vt_system *s, int nt, unsigned flags, double **buf)
+{
+  size_t n = s->n;
+  if ((flags & VT_EATOM) && !s->eatom && !(s->eatom = malloc(n * sizeof(double))))
+    return vt_error(VT_ENOMEM, "out of memory");
+  if ((flags & VT_VATOM) && !s->vatom && !(s->vatom = malloc(6 * n * sizeof(double))))
+    return vt_error(VT_ENOMEM, "out of memory");
+  size_t stride = n * (3 + ((flags & VT_EATOM) ? 1 : 0) + ((flags & VT_VATOM) ? 6 : 0));
+  size_t need = (size_t)(nt - 1) * stride;
+  if (need > s->fbuf_len) {
+    free(s->fbuf);
+    s->fbuf = malloc(need * sizeof(double));
+    if (!s->fbuf) { s->fbuf_len = 0; return vt_error(VT_ENOMEM, "out of memory"); }
+    s->fbuf_len = need;
+  }
+  *buf = s->fbuf;
+  return 0;
+}
+
+void vt_kernel_reduce(vt_system *s, int nt, unsigned flags, const double *buf)
+{
+  size_t n = s->n;
+  size_t ne = (flags & VT_EATOM) ? n : 0, nv = (flags & VT_VATOM) ? 6 * n : 0;
+  size_t stride = 3 * n + ne + nv;
+  if (nt < 2) return;
+#pragma omp parallel for schedule(static) num_threads(nt)
+  for (size_t c = 0; c < stride; c++) {
+    double acc = 0.0;
+    for (int t = 1; t < nt; t++) acc += buf[(size_t)(t - 1) * stride + c];
+    if (c < 3 * n) s->f[c] += acc;
+    else if (c < 3 * n + ne) s->eatom[c - 3 * n] += acc;
+    else s->vatom[c - 3 * n - ne] += acc;
+  }
+}

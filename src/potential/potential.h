@@ -1,0 +1,113 @@
+/* The pair-potential interface. A model is a GSL-style type descriptor
+ * (one file per model, one exported pointer) plus its parameters; vitrum
+ * asks it, for a pair at distance r with diameters si, sj and types ti, tj,
+ * for the energy and its first two radial derivatives (the second is what
+ * makes Hessians, Born terms and non-affine moduli free for every model), and
+ * for the derivatives with respect to particle i's own diameter.
+ *
+ * Conventions: u(r) in energy units; du = dU/dr; d2u = d2U/dr2; all three
+ * are 0 at and beyond the pair cutoff. Types are 1-based as in LAMMPS. */
+#ifndef VT_POTENTIAL_H
+#define VT_POTENTIAL_H
+#include <stddef.h>
+
+struct vt_system;
+struct vt_neighbor;
+
+enum { VT_PARAM_NUMBER, VT_PARAM_VECTOR, VT_PARAM_STRING };
+typedef struct vt_param {
+  const char *key;
+  int kind;
+  double num;           /* VT_PARAM_NUMBER */
+  const double *vec;    /* VT_PARAM_VECTOR */
+  size_t len;
+  const char *str;      /* VT_PARAM_STRING */
+} vt_param;
+typedef struct vt_params {
+  size_t n;
+  const vt_param *p;
+} vt_params;
+
+typedef struct vt_potential vt_potential;
+
+typedef struct vt_potential_type {
+  const char *name;
+  /* Energy and radial derivatives of one pair; any output pointer may be NULL. */
+  void (*pair)(const void *par, double r, double si, double sj, int ti, int tj,
+               double *u, double *du, double *d2u);
+  /* Cutoff of one pair (the list radius is the largest of these). */
+  double (*cutoff)(const void *par, double si, double sj, int ti, int tj);
+  /* Derivatives, at fixed r, with respect to si (particle i's diameter) of
+   * u and of w = r du/dr (the pair virial). NULL when the model does not
+   * depend on diameters (type-based models): both are then 0. */
+  void (*dsigma)(const void *par, double r, double si, double sj, int ti, int tj,
+                 double *du_dsi, double *dw_dsi);
+  /* Energy, forces and (per flags) virials over a half neighbor list. A
+   * model instantiates the generic kernel of kernel.h with its inlined pair
+   * function, so the hot loop has no indirect call. */
+  int (*compute)(const vt_potential *p, struct vt_system *s, const struct vt_neighbor *nl, unsigned flags);
+  /* Parse named parameters into a freshly allocated parameter block and
+   * write a one-line description; on error return VT_EINVAL with a message. */
+  int (*create)(const vt_params *in, void **par, int *max_type, char *desc, size_t desclen);
+  void (*free)(void *par);
+} vt_potential_type;
+
+struct vt_potential {
+  const vt_potential_type *type;
+  void *par;          /* model parameters, owned */
+  int refcount;
+  int max_type;       /* largest type the parameters cover (0: any) */
+  char desc[256];     /* human-readable summary of the parameters */
+};
+
+vt_potential *vt_potential_ref(vt_potential *p);
+void vt_potential_unref(vt_potential *p);
+
+static inline void vt_potential_pair(const vt_potential *p, double r, double si, double sj,
+                                     int ti, int tj, double *u, double *du, double *d2u)
+{
+  p->type->pair(p->par, r, si, sj, ti, tj, u, du, d2u);
+}
+double vt_potential_cutoff(const vt_potential *p, double si, double sj, int ti, int tj);
+/* Largest cutoff over all pairs of a system (its diameters and types). */
+double vt_potential_max_cutoff(const vt_potential *p, const struct vt_system *s);
+/* du/dsi and dw/dsi (w = r du/dr); zero for diameter-independent models. */
+void vt_potential_dsigma(const vt_potential *p, double r, double si, double sj, int ti, int tj,
+                         double *du_dsi, double *dw_dsi);
+
+/* Helpers for models whose pair energy is e(r / sigma_ij) with additive
+ * sigma_ij = (si + sj)/2, cutoffs included: then du/dsi and dw/dsi follow
+ * from du and d2u alone (see MODELS.md section 1.3). */
+void vt_dsigma_scale_invariant_additive(double r, double sij, double du, double d2u,
+                                        double dsij_dsi, double *du_dsi, double *dw_dsi);
+
+/* ---- construction from named parameters ----
+ * Every model is built from a list of named values, so one generic binding
+ * serves them all (vt.potential.<name>{...} in Lua). Unknown names are an
+ * error: a typo must never silently fall back to a default. */
+
+/* Look-ups for model constructors. Each returns 0 and leaves *out untouched
+ * when the key is absent (so *out holds the default), VT_EINVAL with a
+ * message naming the key when the value has the wrong kind or is outside
+ * [lo, hi] (use -INFINITY/INFINITY for open ends). */
+int vt_params_number(const vt_params *in, const char *model, const char *key,
+                     double lo, double hi, double *out);
+int vt_params_string(const vt_params *in, const char *model, const char *key, const char **out);
+/* A vector of exactly len entries (len 0: any length; *got gets the length). */
+int vt_params_vector(const vt_params *in, const char *model, const char *key, size_t len,
+                     double *out, size_t maxlen, size_t *got);
+/* Reject keys not in the NULL-terminated list `known`. */
+int vt_params_check(const vt_params *in, const char *model, const char *const *known);
+
+/* Build a potential by model name ("lj_smooth", "pss", ...). */
+int vt_potential_create(const char *name, const vt_params *in, vt_potential **out);
+
+/* All registered models, NULL-terminated (potential.c holds the list). */
+extern const vt_potential_type *const vt_potential_types[];
+
+/* ---- models (one file each), listed in registry.inc ---- */
+#define VT_MODEL(name) extern const vt_potential_type vt_potential_##name;
+#include "potential/registry.inc"
+#undef VT_MODEL
+
+#endif

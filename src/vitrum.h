@@ -1,0 +1,13 @@
+/* vitrum: the C library (libvitrum). One umbrella header for the public API;
+ * a C program can link it directly (pkg-config vitrum) without Lua. */
+#ifndef VITRUM_H
+#define VITRUM_H
+
+#include "core/error.h"
+#include "core/util.h"
+#include "core/array.h"
+#include "core/system.h"
+#include "core/neighbor.h"
+#include "potential/potential.h"
+
+#endif
