@@ -29,10 +29,55 @@ static vt_potential *vt_potential_new(const vt_potential_type *type, void *par)
 
 vt_potential *vt_potential_ref(vt_potential *p) { p->refcount++; return p; }
 
+static void free_params(vt_params *ps)
+{
+  for (size_t k = 0; k < ps->n; k++) {
+    vt_param *q = (vt_param *)&ps->p[k];
+    free((char *)q->key);
+    free((char *)q->str);
+    free((double *)q->vec);
+  }
+  free((vt_param *)ps->p);
+  ps->p = NULL;
+  ps->n = 0;
+}
+
+static int copy_params(const vt_params *in, vt_params *out)
+{
+  out->n = 0;
+  out->p = NULL;
+  if (!in || in->n == 0) return 0;
+  vt_param *ps = calloc(in->n, sizeof *ps);
+  if (!ps) return vt_error(VT_ENOMEM, "out of memory");
+  out->p = ps;
+  for (size_t k = 0; k < in->n; k++) {
+    const vt_param *a = &in->p[k];
+    vt_param *b = &ps[k];
+    out->n = k + 1;
+    b->kind = a->kind;
+    b->num = a->num;
+    b->len = a->len;
+    b->key = strdup(a->key);
+    if (!b->key) goto oom;
+    if (a->kind == VT_PARAM_STRING && !(b->str = strdup(a->str))) goto oom;
+    if (a->kind == VT_PARAM_VECTOR) {
+      double *v = malloc((a->len ? a->len : 1) * sizeof *v);
+      if (!v) goto oom;
+      memcpy(v, a->vec, a->len * sizeof *v);
+      b->vec = v;
+    }
+  }
+  return 0;
+oom:
+  free_params(out);
+  return vt_error(VT_ENOMEM, "out of memory");
+}
+
 void vt_potential_unref(vt_potential *p)
 {
   if (!p || --p->refcount > 0) return;
   if (p->type->free) p->type->free(p->par); else free(p->par);
+  free_params(&p->params);
   free(p);
 }
 
@@ -48,6 +93,7 @@ int vt_potential_create(const char *name, const vt_params *in, vt_potential **ou
     int rc = t->create(in, &par, &p->max_type, p->desc, sizeof p->desc);
     if (rc) { free(p); return rc; }
     p->par = par;
+    if ((rc = copy_params(in, &p->params))) { vt_potential_unref(p); return rc; }
     *out = p;
     return 0;
   }

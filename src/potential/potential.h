@@ -58,6 +58,7 @@ struct vt_potential {
   int refcount;
   int max_type;       /* largest type the parameters cover (0: any) */
   char desc[256];     /* human-readable summary of the parameters */
+  vt_params params;   /* a deep copy of the creation parameters (for checkpoints) */
 };
 
 vt_potential *vt_potential_ref(vt_potential *p);
@@ -99,7 +100,9 @@ int vt_params_vector(const vt_params *in, const char *model, const char *key, si
 /* Reject keys not in the NULL-terminated list `known`. */
 int vt_params_check(const vt_params *in, const char *model, const char *const *known);
 
-/* Build a potential by model name ("lj_smooth", "pss", ...). */
+/* Build a potential by model name ("lj_smooth", "pss", ...). The potential
+ * keeps a deep copy of `in` in p->params, so it can be re-created exactly
+ * (checkpoints store the name and these parameters). */
 int vt_potential_create(const char *name, const vt_params *in, vt_potential **out);
 
 /* All registered models, NULL-terminated (potential.c holds the list). */
