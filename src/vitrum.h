@@ -9,5 +9,7 @@
 #include "core/system.h"
 #include "core/neighbor.h"
 #include "potential/potential.h"
+#include "analysis/virial.h"
+#include "homogenize/virial.h"
 
 #endif

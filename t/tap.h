@@ -9,7 +9,7 @@
 
 static int tap_n, tap_failed;
 
-static void tap_vresult(int ok, const char *fmt, va_list ap)
+__attribute__((unused)) static void tap_vresult(int ok, const char *fmt, va_list ap)
 {
   printf("%s %d - ", ok ? "ok" : "not ok", ++tap_n);
   vprintf(fmt, ap);
@@ -18,7 +18,7 @@ static void tap_vresult(int ok, const char *fmt, va_list ap)
   fflush(stdout);
 }
 
-__attribute__((format(printf, 2, 3))) static int ok(int cond, const char *fmt, ...)
+__attribute__((format(printf, 2, 3), unused)) static int ok(int cond, const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
@@ -27,7 +27,7 @@ __attribute__((format(printf, 2, 3))) static int ok(int cond, const char *fmt, .
   return cond;
 }
 
-static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2), unused));
 static void diag(const char *fmt, ...)
 {
   va_list ap;
@@ -39,7 +39,7 @@ static void diag(const char *fmt, ...)
 }
 
 /* |got - want| <= tol (absolute); prints both on failure. */
-__attribute__((format(printf, 4, 5))) static int is_close(double got, double want, double tol, const char *fmt, ...)
+__attribute__((format(printf, 4, 5), unused)) static int is_close(double got, double want, double tol, const char *fmt, ...)
 {
   int cond = fabs(got - want) <= tol;
   va_list ap;
@@ -51,7 +51,7 @@ __attribute__((format(printf, 4, 5))) static int is_close(double got, double wan
 }
 
 /* relative tolerance with an absolute floor */
-__attribute__((format(printf, 5, 6))) static int is_rel(double got, double want, double rel, double floor_, const char *fmt, ...)
+__attribute__((format(printf, 5, 6), unused)) static int is_rel(double got, double want, double rel, double floor_, const char *fmt, ...)
 {
   double tol = fmax(rel * fabs(want), floor_);
   int cond = fabs(got - want) <= tol;
@@ -63,13 +63,13 @@ __attribute__((format(printf, 5, 6))) static int is_rel(double got, double want,
   return cond;
 }
 
-static void skip_all(const char *why)
+__attribute__((unused)) static void skip_all(const char *why)
 {
   printf("1..0 # SKIP %s\n", why);
   exit(0);
 }
 
-static int done_testing(void)
+__attribute__((unused)) static int done_testing(void)
 {
   printf("1..%d\n", tap_n);
   return tap_failed ? 1 : 0;

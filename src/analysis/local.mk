@@ -1,1 +1,10 @@
 # analysis: see ARCHITECTURE.md (filled in by its issue)
+
+# Per-particle virial (P2, dP2/dsigma, stress): the input of homogenization.
+libvitrum_la_SOURCES += src/analysis/virial.c
+nobase_vitruminclude_HEADERS += src/analysis/virial.h
+check_PROGRAMS += t/analysis_virial
+TESTS += t/analysis_virial
+t_analysis_virial_SOURCES = t/analysis_virial.c
+t_analysis_virial_CFLAGS = $(TEST_CFLAGS)
+t_analysis_virial_LDADD = $(TEST_LDADD)
