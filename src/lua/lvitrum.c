@@ -123,27 +123,27 @@ double *vtl_checkmatrix(lua_State *L, int idx, size_t rows, size_t cols, const c
   if (a) {
     if (a->n != rows || a->k != cols) {
       free(out);
-      luaL_error(L, "%s: expected %zu x %zu values, got an array of shape %zu x %zu", what, rows, cols, a->n, a->k);
+      luaL_error(L, "%s: expected %I x %I values, got an array of shape %I x %I", what, (lua_Integer)rows, (lua_Integer)cols, (lua_Integer)a->n, (lua_Integer)a->k);
     }
     memcpy(out, a->data, rows * cols * sizeof(double));
     return out;
   }
   if (!lua_istable(L, idx)) { free(out); luaL_error(L, "%s: expected a vt.array or a table, got %s", what, luaL_typename(L, idx)); }
   lua_Integer len = luaL_len(L, idx);
-  if ((size_t)len != rows) { free(out); luaL_error(L, "%s: expected %zu rows, got %d", what, rows, (int)len); }
+  if ((size_t)len != rows) { free(out); luaL_error(L, "%s: expected %I rows, got %I", what, (lua_Integer)rows, len); }
   for (size_t i = 0; i < rows; i++) {
     lua_geti(L, idx, (lua_Integer)i + 1);
     if (cols == 1) {
       int isnum;
       out[i] = lua_tonumberx(L, -1, &isnum);
-      if (!isnum) { free(out); luaL_error(L, "%s: entry %zu is not a number", what, i + 1); }
+      if (!isnum) { free(out); luaL_error(L, "%s: entry %I is not a number", what, (lua_Integer)i + 1); }
     } else {
-      if (!lua_istable(L, -1)) { free(out); luaL_error(L, "%s: row %zu is not a table of %zu numbers", what, i + 1, cols); }
+      if (!lua_istable(L, -1)) { free(out); luaL_error(L, "%s: row %I is not a table of %I numbers", what, (lua_Integer)i + 1, (lua_Integer)cols); }
       for (size_t k = 0; k < cols; k++) {
         lua_geti(L, -1, (lua_Integer)k + 1);
         int isnum;
         out[i * cols + k] = lua_tonumberx(L, -1, &isnum);
-        if (!isnum) { free(out); luaL_error(L, "%s: row %zu, column %zu is not a number", what, i + 1, k + 1); }
+        if (!isnum) { free(out); luaL_error(L, "%s: row %I, column %I is not a number", what, (lua_Integer)i + 1, (lua_Integer)k + 1); }
         lua_pop(L, 1);
       }
     }
