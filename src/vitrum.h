@@ -10,6 +10,8 @@
 #include "core/neighbor.h"
 #include "potential/potential.h"
 #include "analysis/virial.h"
+#include "analysis/stats.h"
+#include "analysis/displacement.h"
 #include "homogenize/virial.h"
 
 #endif

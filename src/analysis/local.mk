@@ -8,3 +8,11 @@ TESTS += t/analysis_virial
 t_analysis_virial_SOURCES = t/analysis_virial.c
 t_analysis_virial_CFLAGS = $(TEST_CFLAGS)
 t_analysis_virial_LDADD = $(TEST_LDADD)
+
+# Statistics for the protocols (fits, Spearman, bootstrap).
+libvitrum_la_SOURCES += src/analysis/stats.c
+nobase_vitruminclude_HEADERS += src/analysis/stats.h
+
+# Displacements and MSD from unwrapped coordinates.
+libvitrum_la_SOURCES += src/analysis/displacement.c
+nobase_vitruminclude_HEADERS += src/analysis/displacement.h

@@ -80,6 +80,31 @@ int vt_system_copy(const vt_system *s, vt_system **out)
   return 0;
 }
 
+int vt_system_assign(vt_system *d, const vt_system *s)
+{
+  if (d == s) return 0;
+  if (d->n != s->n) return vt_error(VT_EINVAL, "assign: systems differ in size (%zu vs %zu particles)", d->n, s->n);
+  size_t n = s->n;
+  memcpy(d->box, s->box, sizeof d->box);
+  memcpy(d->x, s->x, 3 * n * sizeof(double));
+  memcpy(d->v, s->v, 3 * n * sizeof(double));
+  memcpy(d->f, s->f, 3 * n * sizeof(double));
+  memcpy(d->image, s->image, 3 * n * sizeof(int));
+  memcpy(d->type, s->type, n * sizeof(int));
+  memcpy(d->sigma, s->sigma, n * sizeof(double));
+  memcpy(d->mass, s->mass, n * sizeof(double));
+  d->ntypes = s->ntypes;
+  d->mass_rule = s->mass_rule;
+  memcpy(d->type_mass, s->type_mass, sizeof d->type_mass);
+  d->skin = s->skin;
+  if (s->pot) vt_potential_ref(s->pot);
+  vt_potential_unref(d->pot);
+  d->pot = s->pot;
+  d->sigma_version++;
+  vt_system_invalidate(d);
+  return 0;
+}
+
 double vt_system_volume(const vt_system *s) { return s->box[0] * s->box[1] * s->box[2]; }
 
 void vt_system_invalidate(vt_system *s)

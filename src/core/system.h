@@ -83,6 +83,10 @@ int vt_system_alloc(size_t n, const double box[3], vt_system **out);
 /* Build a system from a specification (species or diameter law, placement). */
 int vt_system_create(const vt_system_spec *spec, vt_system **out);
 int vt_system_copy(const vt_system *s, vt_system **out);
+/* Copy the whole state of src into dst in place (same n): box, positions,
+ * images, velocities, forces, types, diameters, masses, mass rule, skin and
+ * potential. For accept/reject loops that keep one system object. */
+int vt_system_assign(vt_system *dst, const vt_system *src);
 void vt_system_free(vt_system *s);
 
 double vt_system_volume(const vt_system *s);

@@ -1,9 +1,9 @@
 # The binding layer (one file per Lua object type) and the Lua tests.
 libvitrum_lua_la_SOURCES += src/lua/lvitrum.c src/lua/l_array.c src/lua/l_potential.c src/lua/l_system.c \
-	src/lua/l_homogenize.c
+	src/lua/l_homogenize.c src/lua/l_stats.c
 EXTRA_DIST += src/lua/lvitrum.h src/lua/bindings.inc
 
-luavitrum_DATA +=
+luavitrum_DATA += lua/vitrum/output.lua lua/vitrum/vhg.lua lua/vitrum/ramp.lua
 
-TESTS += t/lua_system.lua t/lua_array.lua
-EXTRA_DIST += t/lua_system.lua t/lua_array.lua
+TESTS += t/lua_system.lua t/lua_array.lua t/lua_ramp.lua
+EXTRA_DIST += t/lua_system.lua t/lua_array.lua t/lua_ramp.lua
