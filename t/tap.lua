@@ -47,7 +47,7 @@ function T.done()
 end
 
 T.srcdir = os.getenv("VT_SRCDIR") or "."
-T.shared = os.getenv("VT_SHARED") or (T.srcdir .. "/../shared")
+T.shared = os.getenv("VT_SHARED") or (T.srcdir .. "/t/data")
 T.tmpdir = function()
   local d = os.tmpname()
   os.remove(d)

@@ -47,7 +47,7 @@ void vt_kernel_reduce(vt_system *s, int nt, unsigned flags, const double *buf);
     const size_t stride = n * (3 + ((flags & VT_EATOM) ? 1 : 0) + ((flags & VT_VATOM) ? 6 : 0)); \
     double part[VT_KERNEL_MAXT][10];                                                        \
     const double bx = s->box[0], by = s->box[1], bz = s->box[2];                            \
-    const double ibx = 1.0 / bx, iby = 1.0 / by, ibz = 1.0 / bz;                            \
+    const double hx = 0.5 * bx, hy = 0.5 * by, hz = 0.5 * bz;                               \
     const double *restrict x = s->x;                                                        \
     const double *restrict sig = s->sigma;                                                  \
     const int *restrict typ = s->type;                                                      \
@@ -72,9 +72,11 @@ void vt_kernel_reduce(vt_system *s, int nt, unsigned flags, const double *buf);
         for (size_t q = start[i]; q < start[i + 1]; q++) {                                  \
           const int j = list[q];                                                            \
           double dx = xi - x[3 * j], dy = yi - x[3 * j + 1], dz = zi - x[3 * j + 2];         \
-          dx -= bx * nearbyint(dx * ibx);                                                   \
-          dy -= by * nearbyint(dy * iby);                                                   \
-          dz -= bz * nearbyint(dz * ibz);                                                   \
+          /* positions are wrapped at each list build and drift less than    \
+           * skin/2 after it, so |d| < L/2 + L and one fold suffices */     \
+          dx = dx > hx ? dx - bx : (dx < -hx ? dx + bx : dx);                               \
+          dy = dy > hy ? dy - by : (dy < -hy ? dy + by : dy);                               \
+          dz = dz > hz ? dz - bz : (dz < -hz ? dz + bz : dz);                               \
           const double r2 = dx * dx + dy * dy + dz * dz;                                    \
           double e, fp;                                                                     \
           if (!EVAL(par, r2, si, sig[j], ti, typ[j], &e, &fp)) continue;                    \
