@@ -264,6 +264,15 @@ static int s_copy(lua_State *L)
   return 1;
 }
 
+/* s:invalidate(): forget cached energies and forces (the next request
+ * recomputes them); for benchmarks and for code that edits state behind
+ * vitrum's back */
+static int s_invalidate(lua_State *L)
+{
+  vt_system_invalidate(vtl_checksystem(L, 1));
+  return 0;
+}
+
 /* s:assign(other): take over other's whole state in place (same n) */
 static int s_assign(lua_State *L)
 {
@@ -400,7 +409,7 @@ int vtl_open_system(lua_State *L)
     {"set_positions", s_set_positions}, {"set_velocities", s_set_velocities},
     {"set_diameters", s_set_diameters}, {"set_masses", s_set_masses}, {"set_types", s_set_types},
     {"set_box", s_set_box},
-    {"copy", s_copy}, {"assign", s_assign}, {"set_potential", s_set_potential}, {"potential", s_potential},
+    {"copy", s_copy}, {"assign", s_assign}, {"invalidate", s_invalidate}, {"set_potential", s_set_potential}, {"potential", s_potential},
     {"energy", s_energy}, {"energies", s_energies}, {"pressure", s_pressure}, {"virial", s_virial},
     {"kinetic_energy", s_kinetic_energy}, {"temperature", s_temperature},
     {"thermalize", s_thermalize}, {"zero_momentum", s_zero_momentum},

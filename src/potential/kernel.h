@@ -8,7 +8,7 @@
  * writes VT_DEFINE_PAIR_COMPUTE(NAME_compute, PAR, NAME_eval) to get its
  * compute function with the pair term inlined.
  *
- * Threading: OpenMP over i with a static schedule; each thread accumulates
+ * Threading: OpenMP threads take contiguous blocks of i; each accumulates
  * forces (and per-particle terms) in its own buffer, and the buffers and
  * scalar partial sums are added in thread order, so results are bit-identical
  * from run to run for a given thread count. */
@@ -34,6 +34,69 @@ int vt_kernel_scratch(vt_system *s, int nt, unsigned flags, double **buf);
 /* Sum per-thread buffers into the system's arrays (thread order). */
 void vt_kernel_reduce(vt_system *s, int nt, unsigned flags, const double *buf);
 
+/* Results of one thread's share of the pair loop. */
+typedef struct vt_kernel_part {
+  double e, w[6], wp, wm;
+} vt_kernel_part;
+
+/* The loop over particles i0..i1-1 of the half list, written once; FLAGS is
+ * a compile-time constant at each use, so the common force-and-energy pass
+ * carries no virial or per-particle bookkeeping at all. */
+#define VT_PAIR_LOOP(EVAL, par, s, nl, i0, i1, FLAGS, f, ea, va, part)                    \
+  do {                                                                                      \
+    const double bx = (s)->box[0], by = (s)->box[1], bz = (s)->box[2];                      \
+    const double hx = 0.5 * bx, hy = 0.5 * by, hz = 0.5 * bz;                               \
+    const double *restrict x = (s)->x;                                                      \
+    const double *restrict sig = (s)->sigma;                                                \
+    const int *restrict typ = (s)->type;                                                    \
+    const size_t *restrict start = (nl)->start;                                             \
+    const int *restrict list = (nl)->list;                                                  \
+    double esum = 0, w0 = 0, w1 = 0, w2 = 0, w3 = 0, w4 = 0, w5 = 0, wp = 0, wm = 0;        \
+    for (size_t i = (i0); i < (i1); i++) {                                                  \
+      const double xi = x[3 * i], yi = x[3 * i + 1], zi = x[3 * i + 2];                     \
+      const double si = sig[i];                                                             \
+      const int ti = typ[i];                                                                \
+      double fxi = 0, fyi = 0, fzi = 0;                                                     \
+      for (size_t q = start[i]; q < start[i + 1]; q++) {                                    \
+        const int j = list[q];                                                              \
+        double dx = xi - x[3 * j], dy = yi - x[3 * j + 1], dz = zi - x[3 * j + 2];           \
+        /* positions are wrapped at each list build and drift less than      \
+         * skin/2 after it, so |d| < L/2 + L and one fold suffices */         \
+        dx = dx > hx ? dx - bx : (dx < -hx ? dx + bx : dx);                                 \
+        dy = dy > hy ? dy - by : (dy < -hy ? dy + by : dy);                                 \
+        dz = dz > hz ? dz - bz : (dz < -hz ? dz + bz : dz);                                 \
+        const double r2 = dx * dx + dy * dy + dz * dz;                                      \
+        double e, fp;                                                                       \
+        if (!EVAL(par, r2, si, sig[j], ti, typ[j], &e, &fp)) continue;                      \
+        const double fx = fp * dx, fy = fp * dy, fz = fp * dz;                              \
+        fxi += fx; fyi += fy; fzi += fz;                                                    \
+        f[3 * j] -= fx; f[3 * j + 1] -= fy; f[3 * j + 2] -= fz;                             \
+        esum += e;                                                                          \
+        if ((FLAGS) & (VT_VIRIAL | VT_VATOM | VT_PSPLIT)) {                                 \
+          const double v0 = dx * fx, v1 = dy * fy, v2 = dz * fz;                            \
+          const double v3 = dx * fy, v4 = dx * fz, v5 = dy * fz;                            \
+          w0 += v0; w1 += v1; w2 += v2; w3 += v3; w4 += v4; w5 += v5;                       \
+          if ((FLAGS) & VT_PSPLIT) { if (fp > 0) wp += v0 + v1 + v2; else wm += v0 + v1 + v2; } \
+          if ((FLAGS) & VT_VATOM) {                                                         \
+            double *a_ = va + 6 * i, *b_ = va + 6 * (size_t)j;                              \
+            a_[0] += 0.5 * v0; a_[1] += 0.5 * v1; a_[2] += 0.5 * v2;                        \
+            a_[3] += 0.5 * v3; a_[4] += 0.5 * v4; a_[5] += 0.5 * v5;                        \
+            b_[0] += 0.5 * v0; b_[1] += 0.5 * v1; b_[2] += 0.5 * v2;                        \
+            b_[3] += 0.5 * v3; b_[4] += 0.5 * v4; b_[5] += 0.5 * v5;                        \
+          }                                                                                 \
+        }                                                                                   \
+        if ((FLAGS) & VT_EATOM) { ea[i] += 0.5 * e; ea[j] += 0.5 * e; }                     \
+      }                                                                                     \
+      f[3 * i] += fxi; f[3 * i + 1] += fyi; f[3 * i + 2] += fzi;                            \
+    }                                                                                       \
+    (part)->e = esum;                                                                       \
+    (part)->w[0] = w0; (part)->w[1] = w1; (part)->w[2] = w2;                                \
+    (part)->w[3] = w3; (part)->w[4] = w4; (part)->w[5] = w5;                                \
+    (part)->wp = wp; (part)->wm = wm;                                                       \
+  } while (0)
+
+/* Threads split the particles into contiguous equal blocks (the static
+ * partition is ours, not the OpenMP runtime's, so it is the same every run). */
 #define VT_DEFINE_PAIR_COMPUTE(FNAME, PARTYPE, EVAL)                                        \
   static int FNAME(const vt_potential *pot_, vt_system *s, const vt_neighbor *nl, unsigned flags) \
   {                                                                                         \
@@ -41,18 +104,13 @@ void vt_kernel_reduce(vt_system *s, int nt, unsigned flags, const double *buf);
     const size_t n = s->n;                                                                  \
     int nt = VT_NTHREADS();                                                                 \
     if (nt > VT_KERNEL_MAXT) nt = VT_KERNEL_MAXT;                                           \
+    if ((size_t)nt > n) nt = (int)n;                                                        \
     double *buf;                                                                            \
     int rc_ = vt_kernel_scratch(s, nt, flags, &buf);                                        \
     if (rc_) return rc_;                                                                    \
     const size_t stride = n * (3 + ((flags & VT_EATOM) ? 1 : 0) + ((flags & VT_VATOM) ? 6 : 0)); \
-    double part[VT_KERNEL_MAXT][10];                                                        \
-    const double bx = s->box[0], by = s->box[1], bz = s->box[2];                            \
-    const double hx = 0.5 * bx, hy = 0.5 * by, hz = 0.5 * bz;                               \
-    const double *restrict x = s->x;                                                        \
-    const double *restrict sig = s->sigma;                                                  \
-    const int *restrict typ = s->type;                                                      \
-    const size_t *restrict start = nl->start;                                               \
-    const int *restrict list = nl->list;                                                    \
+    vt_kernel_part part[VT_KERNEL_MAXT];                                                    \
+    const int full = (flags & (VT_VIRIAL | VT_VATOM | VT_EATOM | VT_PSPLIT)) != 0;          \
     _Pragma("omp parallel num_threads(nt)")                                                 \
     {                                                                                       \
       int t = VT_THREAD();                                                                  \
@@ -62,54 +120,18 @@ void vt_kernel_reduce(vt_system *s, int nt, unsigned flags, const double *buf);
       memset(f, 0, 3 * n * sizeof(double));                                                 \
       if (ea) memset(ea, 0, n * sizeof(double));                                            \
       if (va) memset(va, 0, 6 * n * sizeof(double));                                        \
-      double esum = 0, w0 = 0, w1 = 0, w2 = 0, w3 = 0, w4 = 0, w5 = 0, wp = 0, wm = 0;      \
-      _Pragma("omp for schedule(static)")                                                   \
-      for (size_t i = 0; i < n; i++) {                                                      \
-        const double xi = x[3 * i], yi = x[3 * i + 1], zi = x[3 * i + 2];                   \
-        const double si = sig[i];                                                           \
-        const int ti = typ[i];                                                              \
-        double fxi = 0, fyi = 0, fzi = 0;                                                   \
-        for (size_t q = start[i]; q < start[i + 1]; q++) {                                  \
-          const int j = list[q];                                                            \
-          double dx = xi - x[3 * j], dy = yi - x[3 * j + 1], dz = zi - x[3 * j + 2];         \
-          /* positions are wrapped at each list build and drift less than    \
-           * skin/2 after it, so |d| < L/2 + L and one fold suffices */     \
-          dx = dx > hx ? dx - bx : (dx < -hx ? dx + bx : dx);                               \
-          dy = dy > hy ? dy - by : (dy < -hy ? dy + by : dy);                               \
-          dz = dz > hz ? dz - bz : (dz < -hz ? dz + bz : dz);                               \
-          const double r2 = dx * dx + dy * dy + dz * dz;                                    \
-          double e, fp;                                                                     \
-          if (!EVAL(par, r2, si, sig[j], ti, typ[j], &e, &fp)) continue;                    \
-          const double fx = fp * dx, fy = fp * dy, fz = fp * dz;                            \
-          fxi += fx; fyi += fy; fzi += fz;                                                  \
-          f[3 * j] -= fx; f[3 * j + 1] -= fy; f[3 * j + 2] -= fz;                           \
-          esum += e;                                                                        \
-          if (flags & (VT_VIRIAL | VT_VATOM | VT_PSPLIT)) {                                 \
-            const double v0 = dx * fx, v1 = dy * fy, v2 = dz * fz;                          \
-            const double v3 = dx * fy, v4 = dx * fz, v5 = dy * fz;                          \
-            w0 += v0; w1 += v1; w2 += v2; w3 += v3; w4 += v4; w5 += v5;                     \
-            if (flags & VT_PSPLIT) { if (fp > 0) wp += v0 + v1 + v2; else wm += v0 + v1 + v2; } \
-            if (va) {                                                                       \
-              double *a = va + 6 * i, *b = va + 6 * (size_t)j;                              \
-              a[0] += 0.5 * v0; a[1] += 0.5 * v1; a[2] += 0.5 * v2;                         \
-              a[3] += 0.5 * v3; a[4] += 0.5 * v4; a[5] += 0.5 * v5;                         \
-              b[0] += 0.5 * v0; b[1] += 0.5 * v1; b[2] += 0.5 * v2;                         \
-              b[3] += 0.5 * v3; b[4] += 0.5 * v4; b[5] += 0.5 * v5;                         \
-            }                                                                               \
-          }                                                                                 \
-          if (ea) { ea[i] += 0.5 * e; ea[j] += 0.5 * e; }                                   \
-        }                                                                                   \
-        f[3 * i] += fxi; f[3 * i + 1] += fyi; f[3 * i + 2] += fzi;                          \
-      }                                                                                     \
-      part[t][0] = esum; part[t][1] = w0; part[t][2] = w1; part[t][3] = w2;                 \
-      part[t][4] = w3; part[t][5] = w4; part[t][6] = w5; part[t][7] = wp; part[t][8] = wm;  \
+      const size_t i0 = n * (size_t)t / (size_t)nt, i1 = n * (size_t)(t + 1) / (size_t)nt;  \
+      if (full)                                                                             \
+        VT_PAIR_LOOP(EVAL, par, s, nl, i0, i1, flags, f, ea, va, &part[t]);                 \
+      else                                                                                  \
+        VT_PAIR_LOOP(EVAL, par, s, nl, i0, i1, 0u, f, ea, va, &part[t]);                    \
     }                                                                                       \
     vt_kernel_reduce(s, nt, flags, buf);                                                    \
     double E = 0, W[6] = {0, 0, 0, 0, 0, 0}, WP = 0, WM = 0;                                \
     for (int t = 0; t < nt; t++) {                                                          \
-      E += part[t][0];                                                                      \
-      for (int k = 0; k < 6; k++) W[k] += part[t][1 + k];                                   \
-      WP += part[t][7]; WM += part[t][8];                                                   \
+      E += part[t].e;                                                                       \
+      for (int k = 0; k < 6; k++) W[k] += part[t].w[k];                                     \
+      WP += part[t].wp; WM += part[t].wm;                                                   \
     }                                                                                       \
     s->energy = E;                                                                          \
     memcpy(s->virial, W, sizeof W);                                                         \
