@@ -5,12 +5,26 @@
  * or with the non-additive rule of Ninarello, Berthier and Coslovich,
  * PRX 7, 021039 (2017) (MODELS.md section 7).
  *
+ * smoothing="nbc" selects instead the even-polynomial smoothing of MODELS.md
+ * 7(a) (the NBC recipe applied to LJ, a candidate for the polydisperse
+ * smoothed LJ of VHG Appendix B):
+ *   u = eps [4 (x^-12 - x^-6) + c0 + c2 x^2 + c4 x^4]  for x = r/sigma_ij < x_c,
+ * with x_c = outer (default 2.5 in this mode; `inner` is not used) and
+ * c0, c2, c4 solved at construction so that u, u' and u'' vanish at x_c
+ * (c0 = 0.161960951808, c2 = -0.03880620392448, c4 = 0.0024805046747136 for
+ * x_c = 2.5). Its mixing defaults to "nbc" (non-additivity 0.2), the NBC
+ * soft-sphere choice; the non-additivity of the LJ variant is not known
+ * (MODELS.md 10, item 10), so both are parameters.
+ *
+ * Both variants are C2 everywhere (the third derivative jumps at the seams).
+ *
  * Because both cutoffs scale with sigma_ij, the whole pair function is
  * e(r/sigma_ij): one set of dimensionless coefficients (computed here with
  * LAMMPS's formulas from PairLJSmooth::init_one at sigma = 1) serves every
  * pair, and dU/dsigma follows from the radial derivatives. */
 #include "potential/kernel.h"
 #include "potential/potential.h"
+#include "potential/support.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +33,8 @@
 typedef struct {
   double eps, inner, outer;
   int nbc;            /* non-additive NBC mixing */
+  int even;           /* smoothing="nbc": even polynomial to outer, no inner region */
+  double e0, e2, e4;  /* its coefficients (MODELS.md 7(a)) */
   double nonadd;
   double c0, c1, c2, c3, c4, offset;  /* dimensionless, sigma = eps = 1 */
   double inner2, outer2;              /* squared, in units of sigma_ij^2 */
@@ -43,7 +59,11 @@ static inline int lj_smooth_eval(const lj_smooth_par *p, double r2, double si, d
 {
   double sij = mix(p, si, sj), s2 = sij * sij;
   if (r2 >= p->outer2 * s2) return 0;
-  if (r2 < p->inner2 * s2) {
+  if (p->even) {
+    double ir2 = 1.0 / r2, is2 = 1.0 / s2, x2 = r2 * is2, q6 = s2 * s2 * s2 * ir2 * ir2 * ir2;
+    *e = p->eps * (4.0 * q6 * (q6 - 1.0) + p->e0 + x2 * (p->e2 + x2 * p->e4));
+    *fpair = p->eps * (24.0 * q6 * (2.0 * q6 - 1.0) * ir2 - (2.0 * p->e2 + 4.0 * p->e4 * x2) * is2);
+  } else if (r2 < p->inner2 * s2) {
     double ir2 = 1.0 / r2, q6 = s2 * s2 * s2 * ir2 * ir2 * ir2;
     *e = p->eps * (4.0 * q6 * (q6 - 1.0) - p->offset);
     *fpair = p->eps * 24.0 * q6 * (2.0 * q6 - 1.0) * ir2;
@@ -61,8 +81,13 @@ static void lj_smooth_pair(const void *vp, double r, double si, double sj, int t
 {
   const lj_smooth_par *p = vp;
   double sij = mix(p, si, sj), x = r / sij, U = 0, D = 0, D2 = 0;
-  if (x < p->outer) {
-    if (x < p->inner) {
+  if (r < p->outer * sij) {
+    if (p->even) {
+      double x2 = x * x, q6 = 1.0 / (x2 * x2 * x2), q12 = q6 * q6;
+      U = p->eps * (4.0 * (q12 - q6) + p->e0 + x2 * (p->e2 + x2 * p->e4));
+      D = p->eps * (-48.0 * q12 + 24.0 * q6 + x2 * (2.0 * p->e2 + x2 * 4.0 * p->e4)) / r;
+      D2 = p->eps * (624.0 * q12 - 168.0 * q6 + x2 * (2.0 * p->e2 + x2 * 12.0 * p->e4)) / (r * r);
+    } else if (x < p->inner) {
       double q6 = pow(x, -6.0);
       U = p->eps * (4.0 * q6 * (q6 - 1.0) - p->offset);
       D = -p->eps * 24.0 * q6 * (2.0 * q6 - 1.0) / r;
@@ -94,23 +119,41 @@ static void lj_smooth_dsigma(const void *vp, double r, double si, double sj, int
   vt_dsigma_scale_invariant_additive(r, mix(p, si, sj), du, d2u, dmix_dsi(p, si, sj), du_dsi, dw_dsi);
 }
 
+int vt_lj_even_coefficients(double xc, double c[3])
+{
+  double gk[3];
+  for (int k = 0; k < 3; k++) gk[k] = 4.0 * (vt_smooth_dpow(-12.0, k, xc) - vt_smooth_dpow(-6.0, k, xc));
+  int rc = vt_smooth_even_poly(2, xc, gk, c);
+  return rc ? vt_error_prefix(rc, "lj_smooth: ") : 0;
+}
+
 VT_DEFINE_PAIR_COMPUTE(lj_smooth_compute, lj_smooth_par, lj_smooth_eval)
 
 static int lj_smooth_create(const vt_params *in, void **out, int *max_type, char *desc, size_t len)
 {
-  static const char *const known[] = {"epsilon", "inner", "outer", "mixing", "nonadditivity", NULL};
-  const char *name = "lj_smooth", *mixing = "additive";
+  static const char *const known[] = {"epsilon", "inner", "outer", "mixing", "nonadditivity", "smoothing", NULL};
+  const char *name = "lj_smooth", *mixing = "additive", *smoothing = "lammps";
   double eps = 1.0, inner = 2.5, outer = 2.75, nonadd = 0.2;
-  int rc;
-  if ((rc = vt_params_check(in, name, known)) ||
-      (rc = vt_params_number(in, name, "epsilon", 0.0, INFINITY, &eps)) ||
+  int rc, even;
+  if ((rc = vt_params_check(in, name, known)) || (rc = vt_params_string(in, name, "smoothing", &smoothing))) return rc;
+  if (strcmp(smoothing, "lammps") == 0) even = 0;
+  else if (strcmp(smoothing, "nbc") == 0) even = 1;
+  else return vt_error(VT_EINVAL, "lj_smooth: smoothing '%s' is not 'lammps' or 'nbc'", smoothing);
+  if (even) {
+    for (size_t k = 0; in && k < in->n; k++)
+      if (strcmp(in->p[k].key, "inner") == 0)
+        return vt_error(VT_EINVAL, "lj_smooth: smoothing='nbc' has no inner cutoff (its cutoff is 'outer', default 2.5)");
+    outer = 2.5;
+    mixing = "nbc";
+  }
+  if ((rc = vt_params_number(in, name, "epsilon", 0.0, INFINITY, &eps)) ||
       (rc = vt_params_number(in, name, "inner", 1.0, 100.0, &inner)) ||
       (rc = vt_params_number(in, name, "outer", 1.0, 100.0, &outer)) ||
       (rc = vt_params_number(in, name, "nonadditivity", 0.0, 1.0, &nonadd)) ||
       (rc = vt_params_string(in, name, "mixing", &mixing)))
     return rc;
   if (!(eps > 0)) return vt_error(VT_EINVAL, "lj_smooth: epsilon must be positive");
-  if (!(outer >= inner))
+  if (!even && !(outer >= inner))
     return vt_error(VT_EINVAL, "lj_smooth: outer cutoff %g is below the inner cutoff %g", outer, inner);
   int nbc;
   if (strcmp(mixing, "additive") == 0) nbc = 0;
@@ -119,6 +162,13 @@ static int lj_smooth_create(const vt_params *in, void **out, int *max_type, char
 
   lj_smooth_par *p = calloc(1, sizeof *p);
   if (!p) return vt_error(VT_ENOMEM, "out of memory");
+  p->even = even;
+  if (even) {
+    double c[3];
+    if ((rc = vt_lj_even_coefficients(outer, c))) { free(p); return rc; }
+    p->e0 = c[0]; p->e2 = c[1]; p->e4 = c[2];
+    inner = outer;
+  }
   p->eps = eps; p->inner = inner; p->outer = outer; p->nbc = nbc; p->nonadd = nbc ? nonadd : 0.0;
   p->inner2 = inner * inner; p->outer2 = outer * outer;
   /* LAMMPS PairLJSmooth::init_one with sigma = epsilon = 1. */
@@ -136,8 +186,12 @@ static int lj_smooth_create(const vt_params *in, void **out, int *max_type, char
   }
   *out = p;
   *max_type = 0;
-  snprintf(desc, len, "lj_smooth{epsilon=%g, inner=%g, outer=%g, mixing=%s%s}", eps, inner, outer, mixing,
-           nbc ? (nonadd == 0.2 ? ", nonadditivity=0.2" : ", nonadditivity=custom") : "");
+  char na[48] = "";
+  if (nbc) snprintf(na, sizeof na, ", nonadditivity=%g", nonadd);
+  if (even)
+    snprintf(desc, len, "lj_smooth{smoothing=nbc, epsilon=%g, outer=%g, mixing=%s%s}", eps, outer, mixing, na);
+  else
+    snprintf(desc, len, "lj_smooth{epsilon=%g, inner=%g, outer=%g, mixing=%s%s}", eps, inner, outer, mixing, na);
   return 0;
 }
 
