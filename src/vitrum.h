@@ -12,6 +12,7 @@
 #include "analysis/virial.h"
 #include "analysis/stats.h"
 #include "analysis/displacement.h"
+#include "analysis/voronoi.h"
 #include "homogenize/virial.h"
 
 #endif

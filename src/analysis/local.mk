@@ -16,3 +16,13 @@ nobase_vitruminclude_HEADERS += src/analysis/stats.h
 # Displacements and MSD from unwrapped coordinates.
 libvitrum_la_SOURCES += src/analysis/displacement.c
 nobase_vitruminclude_HEADERS += src/analysis/displacement.h
+
+# Voronoi and radical (power) tessellations through qhull (voronoi.h).
+libvitrum_la_SOURCES += src/analysis/voronoi.c
+nobase_vitruminclude_HEADERS += src/analysis/voronoi.h
+check_PROGRAMS += t/analysis_voronoi
+TESTS += t/analysis_voronoi
+t_analysis_voronoi_SOURCES = t/analysis_voronoi.c
+t_analysis_voronoi_CFLAGS = $(TEST_CFLAGS)
+t_analysis_voronoi_LDADD = $(TEST_LDADD)
+t_analysis_voronoi_LDFLAGS = $(OPENMP_CFLAGS)

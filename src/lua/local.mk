@@ -7,3 +7,6 @@ luavitrum_DATA += lua/vitrum/output.lua lua/vitrum/vhg.lua lua/vitrum/ramp.lua
 
 TESTS += t/lua_system.lua t/lua_array.lua t/lua_ramp.lua
 EXTRA_DIST += t/lua_system.lua t/lua_array.lua t/lua_ramp.lua
+libvitrum_lua_la_SOURCES += src/lua/l_voronoi.c
+TESTS += t/lua_voronoi.lua
+EXTRA_DIST += t/lua_voronoi.lua
