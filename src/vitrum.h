@@ -14,5 +14,6 @@
 #include "analysis/displacement.h"
 #include "analysis/voronoi.h"
 #include "homogenize/virial.h"
+#include "elastic/hessian.h"
 
 #endif

@@ -10,3 +10,6 @@ EXTRA_DIST += t/lua_system.lua t/lua_array.lua t/lua_ramp.lua
 libvitrum_lua_la_SOURCES += src/lua/l_voronoi.c
 TESTS += t/lua_voronoi.lua
 EXTRA_DIST += t/lua_voronoi.lua
+libvitrum_lua_la_SOURCES += src/lua/l_hessian.c
+TESTS += t/lua_hessian.lua
+EXTRA_DIST += t/lua_hessian.lua

@@ -1,0 +1,247 @@
+/* The sparse Hessian against the numerical Jacobian of the forces on the
+ * LAMMPS reference inherent structure (WAHNs, N = 500), its sum rules, the
+ * pseudo-inverse solve, and the errors for singular and indefinite cases. */
+#include "elastic_util.h"
+
+static double *dense_of(vt_hessian *H, int mw)
+{
+  size_t dim = 3 * vt_hessian_n(H);
+  double *D = malloc(dim * dim * sizeof *D);
+  vt_hessian_dense(H, mw, D);
+  return D;
+}
+
+/* x_k <- x_k / sqrt(m) of its particle */
+static void bn_scratch(double *x, size_t k, const vt_system *s) { x[k] /= sqrt(s->mass[k / 3]); }
+
+static void test_reference(const char *path)
+{
+  static const double diam[2] = {1.0, 1.2};
+  vt_system *s = eu_read_data(path, diam);
+  if (!ok(s != NULL, "read %s", path)) return;
+  vt_potential *p = eu_lj_smooth(2.5, 2.75);
+  vt_system_set_potential(s, p);
+  vt_potential_unref(p);
+  const size_t n = s->n, dim = 3 * n;
+  double fm0 = eu_fmax(s);
+  is_rel(s->energy / n, -6.98292268049380, 1e-12, 0, "reference IS energy per particle matches LAMMPS");
+  ok(fm0 < 1e-10, "reference IS is a minimum (fmax %.2g)", fm0);
+
+  vt_hessian *H;
+  int rc = vt_hessian_create(s, NULL, &H);
+  if (!ok(rc == 0, "hessian of the reference IS: %s", rc ? vt_errmsg() : "ok")) { vt_system_free(s); return; }
+  size_t np = vt_hessian_npairs(H);
+  ok(vt_hessian_nnz(H) == 6 * n + 9 * np, "lower triangle holds 6N + 9 npairs entries (%zu pairs)", np);
+  diag("N %zu, interacting pairs %zu, factor entries %.0f", n, np, vt_hessian_factor_nnz(H));
+
+  /* every interacting pair is within its cutoff, and every pair within the
+   * cutoff is listed (brute force over all pairs) */
+  size_t brute = 0;
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = i + 1; j < n; j++) {
+      double d[3] = {s->x[3 * i] - s->x[3 * j], s->x[3 * i + 1] - s->x[3 * j + 1], s->x[3 * i + 2] - s->x[3 * j + 2]};
+      vt_minimum_image(s->box, d);
+      double r = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+      if (r < vt_potential_cutoff(s->pot, s->sigma[i], s->sigma[j], s->type[i], s->type[j])) brute++;
+    }
+  ok(brute == np, "interacting pairs: %zu from the list, %zu by brute force", np, brute);
+
+  /* the Hessian equals the Jacobian -df/dx: 4-point central differences */
+  double *D = dense_of(H, 0);
+  double hmax = 0;
+  for (size_t q = 0; q < dim * dim; q++) hmax = fmax(hmax, fabs(D[q]));
+  const double h = 1e-4;
+  double *fp = malloc(4 * dim * sizeof *fp), maxerr = 0;
+  size_t worst = 0;
+  /* columns of every eighth particle (all rows), to stay fast */
+  size_t ncols = 0;
+  for (size_t c = 0; c < dim; c++) {
+    if ((c / 3) % 8 != 0) continue;
+    ncols++;
+    const double steps[4] = {2 * h, h, -h, -2 * h};
+    double x0 = s->x[c];
+    for (int q = 0; q < 4; q++) {
+      s->x[c] = x0 + steps[q];
+      vt_system_invalidate(s);
+      eu_fmax(s);
+      memcpy(fp + q * dim, s->f, dim * sizeof *fp);
+    }
+    s->x[c] = x0;
+    vt_system_invalidate(s);
+    for (size_t r = 0; r < dim; r++) {
+      double jac = -(-fp[r] + 8 * fp[dim + r] - 8 * fp[2 * dim + r] + fp[3 * dim + r]) / (12 * h);
+      double e = fabs(jac - D[r * dim + c]);
+      if (e > maxerr) { maxerr = e; worst = r * dim + c; }
+    }
+  }
+  ok(maxerr <= 1e-6 * hmax, "Hessian = finite-difference Jacobian of the forces (%zu columns): max |diff| %.3g <= "
+     "1e-6 max|H| (%.4g); worst entry (%zu,%zu)", ncols, maxerr, hmax, worst / dim, worst % dim);
+  free(fp);
+
+  /* symmetry, translation sum rule, apply() against the dense matrix */
+  double asym = 0, trans = 0;
+  for (size_t r = 0; r < dim; r++) {
+    double row[3] = {0, 0, 0};
+    for (size_t c = 0; c < dim; c++) {
+      asym = fmax(asym, fabs(D[r * dim + c] - D[c * dim + r]));
+      row[c % 3] += D[r * dim + c];
+    }
+    for (int a = 0; a < 3; a++) trans = fmax(trans, fabs(row[a]));
+  }
+  ok(asym == 0, "dense Hessian is exactly symmetric");
+  ok(trans <= 1e-12 * hmax, "uniform translations are zero modes: max |H t| %.3g", trans);
+  double *xv = malloc(dim * sizeof *xv), *y = malloc(dim * sizeof *y), *y2 = malloc(dim * sizeof *y2);
+  for (size_t k = 0; k < dim; k++) xv[k] = sin(0.37 * k + 0.1);
+  vt_hessian_apply(H, 0, xv, y);
+  double aerr = 0, ynorm = 0;
+  for (size_t r = 0; r < dim; r++) {
+    double acc = 0;
+    for (size_t c = 0; c < dim; c++) acc += D[r * dim + c] * xv[c];
+    aerr = fmax(aerr, fabs(acc - y[r]));
+    ynorm = fmax(ynorm, fabs(acc));
+  }
+  ok(aerr <= 1e-12 * ynorm, "apply() agrees with the dense matrix (%.3g)", aerr);
+
+  /* the sparse lower triangle agrees with the dense matrix */
+  const long *cp, *ri;
+  const double *val;
+  vt_hessian_csc(H, &cp, &ri, &val);
+  double cerr = 0;
+  size_t stored = 0;
+  int lower = 1;
+  for (size_t c = 0; c < dim; c++)
+    for (long q = cp[c]; q < cp[c + 1]; q++) {
+      if ((size_t)ri[q] < c) lower = 0;
+      cerr = fmax(cerr, fabs(val[q] - D[(size_t)ri[q] * dim + c]));
+      stored++;
+    }
+  size_t nzlow = 0;
+  for (size_t r = 0; r < dim; r++)
+    for (size_t c = 0; c <= r; c++) nzlow += D[r * dim + c] != 0;
+  ok(lower && cerr == 0 && stored >= nzlow, "CSC lower triangle matches the dense matrix (%zu stored, %zu non-zero)",
+     stored, nzlow);
+
+  /* mass weighting */
+  double *Dm = dense_of(H, 1), merr = 0;
+  for (size_t r = 0; r < dim; r++)
+    for (size_t c = 0; c < dim; c++)
+      merr = fmax(merr, fabs(Dm[r * dim + c] - D[r * dim + c] / sqrt(s->mass[r / 3] * s->mass[c / 3])));
+  ok(merr <= 1e-15 * hmax, "mass-weighted matrix is M^-1/2 H M^-1/2");
+  vt_hessian_apply(H, 1, xv, y);
+  for (size_t k = 0; k < dim; k++) bn_scratch(xv, k, s);
+  vt_hessian_apply(H, 0, xv, y2);
+  double mwerr = 0, mwn = 0;
+  for (size_t k = 0; k < dim; k++) {
+    mwerr = fmax(mwerr, fabs(y[k] - y2[k] / sqrt(s->mass[k / 3])));
+    mwn = fmax(mwn, fabs(y[k]));
+  }
+  ok(mwerr <= 1e-13 * mwn, "mass-weighted apply is M^-1/2 H M^-1/2 x (%.3g)", mwerr);
+  free(Dm);
+
+  /* pseudo-inverse solve: residual and orthogonality to translations */
+  for (size_t k = 0; k < dim; k++) xv[k] = cos(1.3 * k) + (k % 3 == 0 ? 0.25 : 0.0);  /* has a net force */
+  double *bproj = malloc(dim * sizeof *bproj);
+  memcpy(bproj, xv, dim * sizeof *bproj);
+  double mean[3] = {0, 0, 0};
+  for (size_t k = 0; k < dim; k++) mean[k % 3] += xv[k] / n;
+  for (size_t k = 0; k < dim; k++) bproj[k] -= mean[k % 3];
+  rc = vt_hessian_solve(H, 1, xv, y);
+  ok(rc == 0, "solve");
+  vt_hessian_apply(H, 0, y, y2);
+  double res = 0, bn = 0, tr[3] = {0, 0, 0};
+  for (size_t k = 0; k < dim; k++) {
+    res += (y2[k] - bproj[k]) * (y2[k] - bproj[k]);
+    bn += bproj[k] * bproj[k];
+    tr[k % 3] += y[k];
+  }
+  ok(sqrt(res / bn) < 1e-11, "H (H^+ b) = P b: relative residual %.3g", sqrt(res / bn));
+  ok(fabs(tr[0]) + fabs(tr[1]) + fabs(tr[2]) < 1e-10, "H^+ b has no translation (%.3g)",
+     fabs(tr[0]) + fabs(tr[1]) + fabs(tr[2]));
+  vt_hessian_state st;
+  vt_hessian_state_get(H, &st);
+  eu_fmax(s);
+  ok(st.fmax == fm0 && st.energy == s->energy, "snapshot keeps energy and fmax");
+  free(bproj); free(xv); free(y); free(y2); free(D);
+  vt_hessian_free(H);
+  vt_system_free(s);
+}
+
+static void test_errors(void)
+{
+  vt_potential *p = eu_lj_smooth(2.5, 2.75);
+  vt_hessian *H = NULL;
+  double box[3] = {12, 12, 12};
+  vt_system *s;
+
+  vt_system_alloc(2, box, &s);
+  int rc = vt_hessian_create(s, NULL, &H);
+  ok(rc == VT_EINVAL && H == NULL, "no potential: VT_EINVAL (%s)", vt_errmsg());
+  vt_system_set_potential(s, p);
+
+  /* a dimer at the LJ minimum: u' = 0, no transverse stiffness */
+  double x2[6] = {1, 1, 1, 1 + pow(2.0, 1.0 / 6.0), 1, 1};
+  vt_system_set_positions(s, x2);
+  rc = vt_hessian_create(s, NULL, &H);
+  ok(rc == VT_ESINGULAR && H == NULL, "dimer at the LJ minimum has floppy modes: VT_ESINGULAR");
+  ok(strstr(vt_errmsg(), "particle 1") != NULL, "message names the particle: %s", vt_errmsg());
+  /* a dimer beyond the inflection point: a negative mode */
+  x2[3] = 2.4;
+  vt_system_set_positions(s, x2);
+  rc = vt_hessian_create(s, NULL, &H);
+  ok(rc == VT_ESINGULAR && strstr(vt_errmsg(), "not positive definite"), "stretched dimer: %s", vt_errmsg());
+  /* a compressed dimer: u' < 0 makes the transverse stiffness u'/r negative */
+  x2[3] = 1.0 + 1.05;
+  vt_system_set_positions(s, x2);
+  rc = vt_hessian_create(s, NULL, &H);
+  ok(rc == VT_ESINGULAR, "compressed dimer (negative transverse stiffness): VT_ESINGULAR");
+  /* a dimer under tension before the inflection point is stable */
+  x2[3] = 1.0 + 1.2;
+  vt_system_set_positions(s, x2);
+  rc = vt_hessian_create(s, NULL, &H);
+  ok(rc == 0, "dimer at r = 1.2 (u'' > 0, u' > 0) is positive definite: %s", rc ? vt_errmsg() : "ok");
+  if (H) {
+    vt_moduli m;
+    ok(vt_hessian_moduli(H, &m) == 0 && isfinite(m.G), "moduli of the dimer are finite");
+    vt_hessian_free(H);
+    H = NULL;
+  }
+  vt_system_free(s);
+
+  /* a rattler */
+  vt_system_alloc(3, box, &s);
+  vt_system_set_potential(s, p);
+  double x3[9] = {1, 1, 1, 2.2, 1, 1, 7, 7, 7};
+  vt_system_set_positions(s, x3);
+  rc = vt_hessian_create(s, NULL, &H);
+  ok(rc == VT_ESINGULAR && strstr(vt_errmsg(), "particle 3 has no interacting neighbour"), "rattler: %s", vt_errmsg());
+  vt_system_free(s);
+
+  /* an unminimized random configuration is not a minimum */
+  vt_system_spec sp;
+  memset(&sp, 0, sizeof sp);
+  sp.n = 300; sp.density = 0.75; sp.nspecies = 1;
+  sp.species[0].fraction = 1; sp.species[0].diameter = 1;
+  sp.init = VT_INIT_RANDOM; sp.seed = 3;
+  vt_system_create(&sp, &s);
+  vt_system_set_potential(s, p);
+  rc = vt_hessian_create(s, NULL, &H);
+  ok(rc == VT_ESINGULAR && strstr(vt_errmsg(), "not positive definite"), "random configuration: %s", vt_errmsg());
+  vt_system_free(s);
+  vt_potential_unref(p);
+}
+
+int main(void)
+{
+  const char *shared = getenv("VT_SHARED");
+  char path[4096];
+  snprintf(path, sizeof path, "%s/reference/IS_T1.0_N500.data", shared ? shared : "../shared");
+  FILE *fp = fopen(path, "r");
+  if (fp) {
+    fclose(fp);
+    test_reference(path);
+  } else {
+    diag("no reference data at %s: skipping the reference tests", path);
+  }
+  test_errors();
+  return done_testing();
+}
