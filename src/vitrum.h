@@ -9,6 +9,7 @@
 #include "core/system.h"
 #include "core/neighbor.h"
 #include "potential/potential.h"
+#include "io/io.h"
 #include "analysis/virial.h"
 #include "analysis/stats.h"
 #include "analysis/displacement.h"

@@ -13,3 +13,6 @@ EXTRA_DIST += t/lua_voronoi.lua
 libvitrum_lua_la_SOURCES += src/lua/l_hessian.c
 TESTS += t/lua_hessian.lua
 EXTRA_DIST += t/lua_hessian.lua
+libvitrum_lua_la_SOURCES += src/lua/l_io.c src/lua/l_trajectory.c
+TESTS += t/lua_io.lua
+EXTRA_DIST += t/lua_io.lua

@@ -1,0 +1,160 @@
+/* Reading and writing systems: LAMMPS data files, LAMMPS dump files (text,
+ * `dump custom`), extended XYZ, vitrum checkpoints (.vtc) and vitrum
+ * trajectories (.vtt). All readers are strict: a malformed file gives
+ * VT_EFORMAT with a message "FILE:LINE: problem" (or "FILE: problem" for the
+ * binary formats) and never a half-read system. All writers go through
+ * vt_wfile (temporary name, then rename).
+ *
+ * Conventions shared by the text formats (doc: API.md "Files"):
+ * - Particles read from files that carry atom ids are ordered by id; the ids
+ *   must be exactly 1..N (vitrum index i is id i). Written files use ids 1..N.
+ * - The box is [lo, hi) per axis, periodic; positions are shifted by -lo and
+ *   wrapped into [0, L) with the image counts updated, as LAMMPS does for
+ *   periodic boundaries, so the unwrapped positions are what the file says.
+ *   Positions may lie anywhere (a dump of unwrapped coordinates, a slightly
+ *   drifted atom); only non-finite values, coordinates more than 2^29 box
+ *   lengths away and image flags beyond +-2^29 are errors (so image counts
+ *   cannot overflow). Triclinic boxes with a non-zero tilt are rejected.
+ * - Masses: when the file does not say how masses were assigned (dumps), the
+ *   mass rule is inferred, first match wins: all 1 -> "equal"; one mass per
+ *   type -> "species"; m_i == sigma_i^3 -> "volume"; otherwise explicit
+ *   per-particle masses. Files without masses give masses 1 ("equal").
+ *
+ * LAMMPS data files (atom_style atomic). LAMMPS keeps neither diameters nor
+ * per-atom masses for atomic style, so vitrum writes them where LAMMPS
+ * ignores them: a header comment "# vitrum atoms: diameter mass" declares
+ * that each Atoms line ends in "# <diameter> <mass>" (LAMMPS strips
+ * comments), and "# vitrum mass_rule <rule>" records the mass rule. The
+ * Masses section carries one mass per type (the mean over the type when the
+ * per-particle masses differ within it, as for mass="volume" polydisperse
+ * systems; vitrum reads the exact per-particle values back from the
+ * comments). Reading a file without these comments: masses from Masses (mass
+ * rule "species"), diameters from opts->diameters per type, or 1 for every
+ * particle when no diameters are given (the LAMMPS convention: sigma lives in
+ * pair_coeff). */
+#ifndef VT_IO_H
+#define VT_IO_H
+#include <stddef.h>
+#include "core/system.h"
+
+typedef struct vt_io_opts {
+  /* NULL: from the extension: .data/.lmp -> "lammps-data",
+   * .dump/.lammpstrj -> "lammps-dump", .xyz/.extxyz -> "xyz",
+   * .vtc -> "checkpoint", .vtt -> "trajectory" (reading: its first frame) */
+  const char *format;
+  /* Per-type diameters (type t gets diameters[t-1]) for files that carry
+   * none. ndiam == 0: diameters 1. ndiam > 0 must cover every type present,
+   * and is an error for files that carry their own diameters. */
+  int ndiam;
+  double diameters[VT_MAX_SPECIES];
+  /* Multi-frame files (dump, xyz, trajectory): which frame to read, 0-based;
+   * -1 reads the last frame. */
+  long frame;
+} vt_io_opts;
+
+/* Format name for a path from its extension, or NULL when unknown. */
+const char *vt_io_format_from_path(const char *path);
+
+/* Read a system (opts may be NULL). On error *out is NULL. */
+int vt_io_read(const char *path, const vt_io_opts *opts, vt_system **out);
+/* Write a system (opts may be NULL); "trajectory" writes a one-frame .vtt. */
+int vt_io_write(const vt_system *s, const char *path, const vt_io_opts *opts);
+
+/* The individual formats (vt_io_read/write dispatch to these). `step` is the
+ * timestep written to a dump frame. */
+int vt_lammps_data_read(const char *path, const vt_io_opts *opts, vt_system **out);
+int vt_lammps_data_write(const vt_system *s, const char *path);
+int vt_lammps_dump_read(const char *path, const vt_io_opts *opts, vt_system **out);
+int vt_lammps_dump_write(const vt_system *s, const char *path, long step);
+int vt_xyz_read(const char *path, const vt_io_opts *opts, vt_system **out);
+int vt_xyz_write(const vt_system *s, const char *path);
+
+/* ---- checkpoints (.vtc) ----
+ * A versioned, zlib-compressed binary snapshot of the complete state: box,
+ * positions, images, velocities, forces (with their validity), types,
+ * diameters, masses, mass rule and type masses, skin, number of types, the
+ * potential's model name and creation parameters (re-created with
+ * vt_potential_create on reading), and any number of named opaque blobs
+ * (integrator, thermostat, RNG state, ...). A CRC32 of the uncompressed
+ * payload is verified on reading. The round trip is bit-exact.
+ * File layout (all integers little-endian on the machines we run on; the
+ * header records the byte order and a foreign one is rejected):
+ *   "VTCHKPT\0" | u32 version | u32 0x01020304 | u64 raw size |
+ *   u64 compressed size | u32 crc32(raw) | zlib stream of the payload */
+typedef struct vt_blob {
+  char name[64];
+  void *data;
+  size_t size;
+} vt_blob;
+
+int vt_checkpoint_write(const char *path, const vt_system *s, const vt_blob *blobs, size_t nblobs);
+/* blobs and nblobs may be NULL when the caller does not want them; the
+ * returned array is malloc'd, free it with vt_blobs_free(blobs, n). */
+int vt_checkpoint_read(const char *path, vt_system **s, vt_blob **blobs, size_t *nblobs);
+void vt_blobs_free(vt_blob *b, size_t n);
+/* The blob called `name` in a list, or NULL. */
+const vt_blob *vt_blob_find(const vt_blob *b, size_t n, const char *name);
+
+/* ---- trajectories (.vtt) ----
+ * A header ("VTTRAJ\0\0", version, byte order) followed by one record per
+ * frame, each compressed on its own with a CRC32, so a reader can skip
+ * frames and a damaged frame is detected. A frame holds caller-provided
+ * step and time, the box, wrapped positions plus image counts (exact
+ * unwrapped positions x + image * L, as vt_system_unwrapped), types, and
+ * optionally velocities and diameters (with masses and the mass rule).
+ * Written through vt_wfile: the file appears under its name at
+ * vt_trajectory_close.
+ *
+ * The same object writes and reads multi-frame LAMMPS dumps (.dump,
+ * .lammpstrj) and extended XYZ (.xyz, .extxyz) for OVITO and friends, chosen
+ * by the extension; text frames always carry velocities, diameters and
+ * masses (as read: zeros and ones where the file has no such columns). */
+enum {
+  VT_FRAME_VELOCITIES = 1u,  /* store velocities */
+  VT_FRAME_DIAMETERS = 2u    /* store diameters and masses */
+};
+
+typedef struct vt_frame {
+  size_t n;
+  double step, time;  /* as written; text frames without them: step = frame
+                         index (0-based), time = NAN */
+  double box[3];
+  int ntypes;
+  int mass_rule;      /* with VT_FRAME_DIAMETERS, else -1 */
+  unsigned what;      /* VT_FRAME_* present in this frame */
+  double *x;          /* 3n wrapped positions */
+  int *image;         /* 3n image counts */
+  int *type;          /* n */
+  double *v;          /* 3n, or NULL */
+  double *sigma;      /* n, or NULL */
+  double *mass;       /* n, or NULL */
+} vt_frame;
+
+typedef struct vt_trajectory vt_trajectory;
+
+/* mode "w" (create or replace) or "r". */
+int vt_trajectory_open(const char *path, const char *mode, vt_trajectory **out);
+/* Append a frame of s; `what` is a set of VT_FRAME_* flags. */
+int vt_trajectory_write(vt_trajectory *t, const vt_system *s, double step, double time, unsigned what);
+/* Read the next frame into t's frame buffer: returns 1 and sets *frame (valid
+ * until the next call or close), 0 at the end of the file, < 0 on error. */
+int vt_trajectory_read_next(vt_trajectory *t, const vt_frame **frame);
+/* Skip the next frame without decoding it: 1 skipped, 0 at the end, < 0 error. */
+int vt_trajectory_skip(vt_trajectory *t);
+/* Frames written (mode "w") or read so far (mode "r"). */
+long vt_trajectory_count(const vt_trajectory *t);
+/* Finish: for "w", commits the file (renames it into place); returns the
+ * first error met. Frees t in any case. */
+int vt_trajectory_close(vt_trajectory *t);
+/* Discard a trajectory being written (no file appears) and free t. */
+void vt_trajectory_abort(vt_trajectory *t);
+
+/* Unwrapped positions x + image * L of a frame (3n doubles). */
+void vt_frame_unwrapped(const vt_frame *f, double *x3n);
+/* A new system from a frame: positions, images, types; velocities, diameters
+ * and masses when the frame has them (else zero velocities, diameters 1 and
+ * masses 1, or the values of `like` when given: a system with the same n
+ * whose diameters, masses, mass rule, potential and skin are used). */
+int vt_frame_to_system(const vt_frame *f, const vt_system *like, vt_system **out);
+
+#endif
