@@ -132,9 +132,22 @@ void vt_system_apply_mass_rule(vt_system *s)
     switch (s->mass_rule) {
     case VT_MASS_EQUAL: s->mass[i] = 1.0; break;
     case VT_MASS_VOLUME: s->mass[i] = s->sigma[i] * s->sigma[i] * s->sigma[i]; break;
-    default: s->mass[i] = s->type_mass[s->type[i] <= VT_MAX_SPECIES ? s->type[i] : 0]; break;
+    case VT_MASS_SPECIES: s->mass[i] = s->type_mass[s->type[i] <= VT_MAX_SPECIES ? s->type[i] : 0]; break;
+    default: break; /* explicit masses stay as they are */
     }
   }
+}
+
+int vt_system_set_mass_rule(vt_system *s, int rule)
+{
+  if (rule < VT_MASS_EQUAL || rule > VT_MASS_EXPLICIT) return vt_error(VT_EINVAL, "unknown mass rule %d", rule);
+  if (rule == VT_MASS_SPECIES)
+    for (int t = 1; t <= s->ntypes; t++)
+      if (!(s->type_mass[t] > 0 && isfinite(s->type_mass[t])))
+        return vt_error(VT_EINVAL, "mass rule 'species': type %d has no mass", t);
+  s->mass_rule = rule;
+  vt_system_apply_mass_rule(s);
+  return 0;
 }
 
 void vt_system_diameters_changed(vt_system *s)
@@ -223,7 +236,7 @@ int vt_system_set_masses(vt_system *s, const double *mass)
     if (!(isfinite(mass[i]) && mass[i] > 0))
       return vt_error(VT_EINVAL, "mass of particle %zu is %g; it must be positive and finite", i + 1, mass[i]);
   memcpy(s->mass, mass, s->n * sizeof(double));
-  s->mass_rule = VT_MASS_SPECIES + 1; /* explicit per-particle masses: no rule */
+  s->mass_rule = VT_MASS_EXPLICIT;
   return 0;
 }
 

@@ -12,7 +12,9 @@
 
 #define VT_MAX_SPECIES 16
 
-enum { VT_MASS_EQUAL = 0, VT_MASS_VOLUME = 1, VT_MASS_SPECIES = 2 };
+/* Mass rules: all 1; m_i = sigma_i^3; per type (type_mass); or explicit
+ * per-particle masses that no rule touches. */
+enum { VT_MASS_EQUAL = 0, VT_MASS_VOLUME = 1, VT_MASS_SPECIES = 2, VT_MASS_EXPLICIT = 3 };
 enum { VT_INIT_RANDOM = 0, VT_INIT_LATTICE = 1, VT_INIT_NONE = 2 };
 enum { VT_DIAM_SPECIES = 0, VT_DIAM_POWER = 1 };
 
@@ -100,6 +102,8 @@ void vt_system_diameters_changed(vt_system *s);
 /* Apply the mass rule to all particles (no-op for VT_MASS_SPECIES unless
  * type masses were given). */
 void vt_system_apply_mass_rule(vt_system *s);
+/* Switch to a mass rule and apply it (VT_MASS_SPECIES uses s->type_mass). */
+int vt_system_set_mass_rule(vt_system *s, int rule);
 
 /* Setters with validation (finite values, positive diameters and masses,
  * types in range); positions are wrapped into the box. */

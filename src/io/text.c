@@ -232,7 +232,7 @@ void vt_io_infer_mass_rule(vt_system *s)
     s->mass_rule = VT_MASS_SPECIES;
     for (int t = 1; t <= VT_MAX_SPECIES; t++) if (seen[t]) s->type_mass[t] = tm[t];
   } else if (volume) s->mass_rule = VT_MASS_VOLUME;
-  else s->mass_rule = VT_MASS_SPECIES + 1;  /* explicit, as vt_system_set_masses */
+  else s->mass_rule = VT_MASS_EXPLICIT;
 }
 
 int vt_io_set_ntypes(vt_system *s, int ntypes_declared, const char *path)

@@ -264,6 +264,16 @@ static int s_copy(lua_State *L)
   return 1;
 }
 
+/* s:set_mass_rule("equal" | "volume" | "species" | "explicit") applies the rule */
+static int s_set_mass_rule(lua_State *L)
+{
+  static const char *const rules[] = {"equal", "volume", "species", "explicit", NULL};
+  vt_system *s = vtl_checksystem(L, 1);
+  int r = luaL_checkoption(L, 2, NULL, rules);
+  vtl_check(L, vt_system_set_mass_rule(s, r));
+  return 0;
+}
+
 /* s:invalidate(): forget cached energies and forces (the next request
  * recomputes them); for benchmarks and for code that edits state behind
  * vitrum's back */
@@ -409,7 +419,7 @@ int vtl_open_system(lua_State *L)
     {"set_positions", s_set_positions}, {"set_velocities", s_set_velocities},
     {"set_diameters", s_set_diameters}, {"set_masses", s_set_masses}, {"set_types", s_set_types},
     {"set_box", s_set_box},
-    {"copy", s_copy}, {"assign", s_assign}, {"invalidate", s_invalidate}, {"set_potential", s_set_potential}, {"potential", s_potential},
+    {"set_mass_rule", s_set_mass_rule}, {"copy", s_copy}, {"assign", s_assign}, {"invalidate", s_invalidate}, {"set_potential", s_set_potential}, {"potential", s_potential},
     {"energy", s_energy}, {"energies", s_energies}, {"pressure", s_pressure}, {"virial", s_virial},
     {"kinetic_energy", s_kinetic_energy}, {"temperature", s_temperature},
     {"thermalize", s_thermalize}, {"zero_momentum", s_zero_momentum},
