@@ -15,6 +15,7 @@
 #include "analysis/displacement.h"
 #include "analysis/voronoi.h"
 #include "homogenize/virial.h"
+#include "minimize/minimize.h"
 #include "elastic/hessian.h"
 
 #endif

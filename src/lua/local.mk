@@ -16,3 +16,6 @@ EXTRA_DIST += t/lua_hessian.lua
 libvitrum_lua_la_SOURCES += src/lua/l_io.c src/lua/l_trajectory.c
 TESTS += t/lua_io.lua
 EXTRA_DIST += t/lua_io.lua
+libvitrum_lua_la_SOURCES += src/lua/l_minimize.c
+TESTS += t/lua_minimize.lua t/lua_vhg.lua
+EXTRA_DIST += t/lua_minimize.lua t/lua_vhg.lua

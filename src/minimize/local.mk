@@ -1,1 +1,17 @@
-# minimize: see ARCHITECTURE.md (filled in by its issue)
+# Energy minimizers (see src/minimize/minimize.h): FIRE and FIRE 2.0,
+# conjugate gradient, steepest descent; one type descriptor per algorithm.
+libvitrum_la_SOURCES += src/minimize/minimizer.c src/minimize/linesearch.c \
+	src/minimize/fire.c src/minimize/cg.c src/minimize/steepest.c
+nobase_vitruminclude_HEADERS += src/minimize/minimize.h
+EXTRA_DIST += src/minimize/impl.h scripts/bench/minimize_fire.sh scripts/bench/minimize_compare.lua \
+	scripts/bench/minimize_gsl.sh \
+	scripts/bench/minimize_gsl.c
+
+check_PROGRAMS += t/minimize_landscapes t/minimize_reference
+TESTS += t/minimize_landscapes t/minimize_reference
+t_minimize_landscapes_SOURCES = t/minimize_landscapes.c
+t_minimize_landscapes_CFLAGS = $(TEST_CFLAGS)
+t_minimize_landscapes_LDADD = $(TEST_LDADD)
+t_minimize_reference_SOURCES = t/minimize_reference.c
+t_minimize_reference_CFLAGS = $(TEST_CFLAGS)
+t_minimize_reference_LDADD = $(TEST_LDADD)

@@ -1,0 +1,67 @@
+-- The virial-homogenization loop (vitrum.vhg) on the reference WAHNs
+-- inherent structure (N = 500): std(P2) drops by a factor >= 3, U/N drops,
+-- every accepted iteration lowered std(P2) and every rejected one did not,
+-- masses follow sigma^3, and the result is an inherent structure. Plus the
+-- melting analysis on hand-made displacements.
+local T = dofile(os.getenv("VT_SRCDIR") .. "/t/tap.lua")
+local vt = require "vitrum"
+local vhg = require "vitrum.vhg"
+
+local s = vt.read(T.shared .. "/reference/IS_T1.0_N500.data", { diameters = { 1.0, 1.2 } })
+s:set_potential(vt.potential.lj_smooth{ inner = 2.5, outer = 2.75 })
+s:set_mass_rule("volume")
+local p2 = vt.virial.p2(s)
+T.close(p2:std(), 1.66798, 0, 1e-4, "std(P2) of the reference IS")
+
+local log = {}
+local fire = vt.fire{ ftol = 1e-10 }
+local r = vhg.run{ system = s, minimizer = fire, delta = 0.01, reductions = 2,
+                   observe = function(e) log[#log + 1] = e end }
+T.diag(("%d iterations, %d accepted, %d reductions: std(P2) %.4f -> %.4f, U/N %.5f -> %.5f")
+  :format(r.iterations, r.accepted, r.reductions, r.std_before, r.std_after, r.energy_before, r.energy_after))
+T.ok(r.std_before / r.std_after >= 3, ("std(P2) drops by a factor >= 3 (%.2f)"):format(r.std_before / r.std_after))
+T.ok(r.energy_after < r.energy_before - 0.1, "U/N drops by more than 0.1")
+T.is(r.reductions, 2, "the loop ends after the allowed reductions")
+T.is(#log, r.iterations + 1, "one observer call per iteration, plus the start")
+local best, monotone, rejections_ok = log[1].std, true, true
+for k = 2, #log do
+  local e = log[k]
+  if e.accepted then
+    if not (e.std < best) then monotone = false end
+    best = e.std
+  else
+    if not (e.trial_std >= best) then rejections_ok = false end
+    if e.std ~= best then rejections_ok = false end
+  end
+end
+T.ok(monotone, "every accepted iteration lowered std(P2)")
+T.ok(rejections_ok, "every rejected trial had std(P2) >= the current one, which was kept")
+T.close(vt.virial.p2(s):std(), r.std_after, 1e-12, 0, "the system holds the final state")
+local d, m = s:diameters(), s:masses()
+local mass_ok = true
+for i = 1, s.n do
+  if math.abs(m[i] - d[i] ^ 3) > 1e-12 then mass_ok = false end
+end
+T.ok(mass_ok, "masses follow sigma^3")
+T.ok(d:std() > 0.1, "the diameters spread (std " .. ("%.4f"):format(d:std()) .. ")")
+local f = s:forces()
+local fmax = 0
+for i = 1, s.n do for k = 1, 3 do fmax = math.max(fmax, math.abs(f:get(i, k))) end end
+T.ok(fmax < 1e-9, ("the result is an inherent structure (fmax %.2g)"):format(fmax))
+T.raises(function() vhg.run{ system = s, minimizer = fire, dleta = 0.1 } end, "unknown argument 'dleta'", "typo refused")
+T.raises(function() vhg.run{ system = s } end, "minimizer", "minimizer required")
+
+-- melting analysis: particles 2 and 4 move by more than 0.3 between the two temperatures
+local dra = vt.array{ 0.1, 0.2, 0.1, 0.5, 0.3 }
+local drb = vt.array{ 0.2, 0.9, 0.3, 1.0, 0.5 }
+local mt = vhg.melting{ dr_a = dra, dr_b = drb, threshold = 0.3, types = vt.array{ 1, 1, 2, 2, 1 },
+                        diameters = vt.array{ 1.0, 0.98, 1.2, 1.21, 1.01 },
+                        icosahedral = vt.array{ 0, 0, 0, 0, 1 },
+                        neighbors = function(i) return i == 2 and { 5 } or { 1 } end }
+T.is(mt.count, 2, "two mobile particles")
+T.is(mt.mobile[2] + mt.mobile[4], 2.0, "the right ones")
+T.close(mt.small_fraction, 0.5, 1e-15, 0, "half of them small")
+T.close(mt.icosahedral_fraction, 0.0, 0, 0, "none icosahedral")
+T.close(mt.near_icosahedral_fraction, 0.5, 1e-15, 0, "one next to an icosahedral particle")
+T.is(#mt.mobile_diameters, 2, "their diameters")
+T.done()
