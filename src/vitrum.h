@@ -16,6 +16,7 @@
 #include "analysis/voronoi.h"
 #include "homogenize/virial.h"
 #include "minimize/minimize.h"
+#include "dynamics/md.h"
 #include "elastic/hessian.h"
 
 #endif

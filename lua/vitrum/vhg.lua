@@ -78,53 +78,49 @@ function M.run(o)
   return res
 end
 
--- The melting analysis of [VHG]: per-particle displacements along a heating
--- ramp relative to the glass, delta*_i = dr_i(T_b) - dr_i(T_a), the mobile
--- set (delta* > threshold), and how mobile particles sit relative to
--- icosahedra.
---   ref, a, b: unwrapped positions (n x 3 arrays) at the start, T_a and T_b
---   o.threshold (0.3), o.diameters (array), o.icosahedral (array 0/1, of the
---   glass), o.neighbors (function(i) -> list of Voronoi neighbours)
-function M.melting(ref, a, b, o)
-  o = o or {}
+-- The melting analysis of [VHG]: from per-particle displacements relative
+-- to the glass at two temperatures of a heating ramp (dr_a at T_a = 0.60 and
+-- dr_b at T_b = 0.65 in the paper), delta*_i = dr_b - dr_a; particles with
+-- delta* > threshold (0.3) are mobile. Optional inputs say who they are:
+--   types (array; `small` is the type of the small species, 1), diameters
+--   (array), icosahedral (array 0/1 of the glass) with neighbors(i) (list of
+--   Voronoi neighbours of i).
+-- Returns { delta_star=array, mobile=array 0/1, count=, small_fraction=,
+--   mobile_diameters=array, icosahedral_fraction=, near_icosahedral_fraction= }
+function M.melting(o)
+  local dra = o.dr_a or error("vhg.melting: dr_a= is required", 2)
+  local drb = o.dr_b or error("vhg.melting: dr_b= is required", 2)
   local thr = o.threshold or 0.3
-  local n = #ref
-  local dra, drb = vt.array(n), vt.array(n)
-  for i = 1, n do
-    local r0, ra, rb = ref[i], a[i], b[i]
-    local sa, sb = 0, 0
-    for k = 1, 3 do
-      sa = sa + (ra[k] - r0[k]) ^ 2
-      sb = sb + (rb[k] - r0[k]) ^ 2
-    end
-    dra[i], drb[i] = math.sqrt(sa), math.sqrt(sb)
-  end
+  local n = #dra
+  if #drb ~= n then error("vhg.melting: dr_a and dr_b differ in length", 2) end
   local dstar, mobile = vt.array(n), vt.array(n)
-  local nmob = 0
+  local count, small, ico, near = 0, 0, 0, 0
   for i = 1, n do
     dstar[i] = drb[i] - dra[i]
-    if dstar[i] > thr then mobile[i] = 1; nmob = nmob + 1 end
-  end
-  local res = { dr_a = dra, dr_b = drb, delta_star = dstar, mobile = mobile, count = nmob }
-  if o.diameters then
-    res.mobile_diameters = o.diameters:select(mobile)
-  end
-  if o.icosahedral and o.neighbors and nmob > 0 then
-    local ico, near = 0, 0
-    for i = 1, n do
-      if mobile[i] == 1 then
+    if dstar[i] > thr then
+      mobile[i] = 1
+      count = count + 1
+      if o.types and o.types[i] == (o.small or 1) then small = small + 1 end
+      if o.icosahedral then
         if o.icosahedral[i] == 1 then
           ico = ico + 1
-        else
+        elseif o.neighbors then
           for _, j in ipairs(o.neighbors(i)) do
             if o.icosahedral[j] == 1 then near = near + 1; break end
           end
         end
       end
     end
-    res.mobile_icosahedral = ico / nmob
-    res.mobile_near_icosahedral = (ico + near) / nmob
   end
+  local res = { delta_star = dstar, mobile = mobile, count = count }
+  if count > 0 then
+    if o.types then res.small_fraction = small / count end
+    if o.icosahedral then
+      res.icosahedral_fraction = ico / count
+      if o.neighbors then res.near_icosahedral_fraction = (ico + near) / count end
+    end
+  end
+  if o.diameters then res.mobile_diameters = o.diameters:select(mobile) end
   return res
 end
 

@@ -1,1 +1,19 @@
-# dynamics: see ARCHITECTURE.md (filled in by its issue)
+# Dynamics: integrators and thermostats (velocity Verlet, Nose-Hoover chains),
+# temperature schedules, the MD run loop with observers, checkpoints, restart.
+libvitrum_la_SOURCES += src/dynamics/integrator.c src/dynamics/verlet.c src/dynamics/nose_hoover.c \
+	src/dynamics/schedule.c src/dynamics/md.c
+nobase_vitruminclude_HEADERS += src/dynamics/integrator.h src/dynamics/schedule.h src/dynamics/md.h
+
+check_PROGRAMS += t/dynamics_nve t/dynamics_nvt t/dynamics_restart
+TESTS += t/dynamics_nve t/dynamics_nvt t/dynamics_restart
+t_dynamics_nve_SOURCES = t/dynamics_nve.c
+t_dynamics_nve_CFLAGS = $(TEST_CFLAGS)
+t_dynamics_nve_LDADD = $(TEST_LDADD)
+t_dynamics_nvt_SOURCES = t/dynamics_nvt.c
+t_dynamics_nvt_CFLAGS = $(TEST_CFLAGS)
+t_dynamics_nvt_LDADD = $(TEST_LDADD)
+t_dynamics_restart_SOURCES = t/dynamics_restart.c
+t_dynamics_restart_CFLAGS = $(TEST_CFLAGS)
+t_dynamics_restart_LDADD = $(TEST_LDADD)
+
+EXTRA_DIST += t/dynamics_common.h scripts/bench/md_nvt.sh scripts/examples/cool_quench_heat.lua

@@ -19,3 +19,6 @@ EXTRA_DIST += t/lua_io.lua
 libvitrum_lua_la_SOURCES += src/lua/l_minimize.c
 TESTS += t/lua_minimize.lua t/lua_vhg.lua
 EXTRA_DIST += t/lua_minimize.lua t/lua_vhg.lua
+libvitrum_lua_la_SOURCES += src/lua/l_md.c
+TESTS += t/lua_md.lua t/lua_md_sigint.lua t/lua_md_lammps.lua
+EXTRA_DIST += t/lua_md.lua t/lua_md_sigint.lua t/lua_md_lammps.lua

@@ -1,0 +1,373 @@
+/* The MD run loop, checkpoints and restart (see md.h). */
+#include "dynamics/md.h"
+#include "core/error.h"
+#include "core/neighbor.h"
+#include "io/io.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MD_BLOB "vt.md"
+#define MD_BLOB_VERSION 1
+
+int vt_md_alloc(vt_system *s, const vt_integrator_type *type, const vt_integrator_params *params,
+                double dt, double T, vt_md **out)
+{
+  *out = NULL;
+  if (!s) return vt_error(VT_EINVAL, "md: no system given");
+  if (!(dt > 0 && isfinite(dt))) return vt_error(VT_EINVAL, "md: time step dt = %g must be positive and finite", dt);
+  if (!type) return vt_error(VT_EINVAL, "md: no integrator type given");
+  if (type->thermostat && !(T > 0 && isfinite(T)))
+    return vt_error(VT_EINVAL, "md: thermostat %s needs a positive target temperature (got T = %g)", type->name, T);
+  if (!type->thermostat && !(T >= 0 && isfinite(T))) T = 0.0;
+  vt_md *md = calloc(1, sizeof *md);
+  if (!md) return vt_error(VT_ENOMEM, "out of memory");
+  int rc = vt_integrator_alloc(type, params, &md->integ);
+  if (rc) { free(md); return rc; }
+  md->s = s;
+  md->dt = dt;
+  md->T = T;
+  *out = md;
+  return 0;
+}
+
+void vt_md_free(vt_md *md)
+{
+  if (!md) return;
+  vt_integrator_free(md->integ);
+  vt_schedule_free(&md->run_sched);
+  free(md);
+}
+
+int vt_md_set_dt(vt_md *md, double dt)
+{
+  if (!(dt > 0 && isfinite(dt))) return vt_error(VT_EINVAL, "md: time step dt = %g must be positive and finite", dt);
+  md->dt = dt;
+  return 0;
+}
+
+int vt_md_conserved(vt_md *md, double *H)
+{
+  int rc = vt_system_compute(md->s, VT_ENERGY);
+  if (rc) return rc;
+  *H = vt_system_kinetic_energy(md->s) + md->s->energy + vt_integrator_energy(md->integ, md->s, md->T);
+  return 0;
+}
+
+/* ---- progress bar (stderr, only on a terminal) ---- */
+
+typedef struct {
+  int on;
+  double t0, last;
+  long first, total;
+} progress;
+
+static double now(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+static void fmt_time(char *buf, size_t len, double sec)
+{
+  if (!(sec >= 0 && sec < 1e9)) { snprintf(buf, len, "?"); return; }
+  long s = (long)(sec + 0.5);
+  if (s >= 3600) snprintf(buf, len, "%ldh%02ldm", s / 3600, (s / 60) % 60);
+  else if (s >= 60) snprintf(buf, len, "%ldm%02lds", s / 60, s % 60);
+  else snprintf(buf, len, "%lds", s);
+}
+
+static void progress_start(progress *p, int want, long done, long total)
+{
+  const char *q = getenv("VT_QUIET");
+  p->on = want && isatty(2) && !(q && q[0] && strcmp(q, "0") != 0) && total > 0;
+  p->t0 = p->last = now();
+  p->first = done;
+  p->total = total;
+}
+
+static void progress_draw(progress *p, long i, double T, int force)
+{
+  if (!p->on) return;
+  double t = now();
+  if (!force && t - p->last < 0.25) return;
+  p->last = t;
+  double frac = (double)i / p->total, rate = (i - p->first) / fmax(t - p->t0, 1e-9);
+  char eta[32], bar[31];
+  fmt_time(eta, sizeof eta, rate > 0 ? (p->total - i) / rate : -1);
+  int w = (int)(frac * 30);
+  for (int k = 0; k < 30; k++) bar[k] = k < w ? '#' : '.';
+  bar[30] = '\0';
+  fprintf(stderr, "\rmd %3d%% [%s] %ld/%ld  T %.4g  %.4g steps/s  ETA %s   ", (int)(100 * frac), bar, i,
+          p->total, T, rate, eta);
+  fflush(stderr);
+}
+
+static void progress_end(progress *p, long i, double T)
+{
+  if (!p->on) return;
+  progress_draw(p, i, T, 1);
+  fputc('\n', stderr);
+  fflush(stderr);
+}
+
+/* ---- the run loop ---- */
+
+static int start_run(vt_md *md, const vt_md_run_opts *o)
+{
+  vt_schedule sc;
+  int rc = o->schedule ? vt_schedule_copy(&sc, o->schedule) : vt_schedule_constant(&sc, md->T);
+  if (rc) return rc;
+  double T0;
+  rc = vt_schedule_eval(&sc, 0, o->steps, &T0);
+  if (!rc && md->integ->type->thermostat) {
+    if (md->s->n > 1) vt_system_zero_momentum(md->s);
+    rc = vt_integrator_set(md->integ, md->s, T0);
+  } else if (!rc && md->s->n > 1) {
+    vt_system_zero_momentum(md->s);
+  }
+  if (rc) { vt_schedule_free(&sc); return rc; }
+  vt_schedule_free(&md->run_sched);
+  md->run_sched = sc;
+  md->run_begin = md->step;
+  md->run_steps = o->steps;
+  md->pending = 1;
+  return 0;
+}
+
+static const char *sched_desc(const vt_schedule *sc, char *buf, size_t len)
+{
+  switch (sc->kind) {
+  case VT_SCHED_CONSTANT: snprintf(buf, len, "T = %g", sc->T1); break;
+  case VT_SCHED_RAMP: snprintf(buf, len, "T = %g -> %g", sc->T1, sc->T2); break;
+  case VT_SCHED_POINTS: snprintf(buf, len, "T through %zu points", sc->npoints); break;
+  default: snprintf(buf, len, "T from a function"); break;
+  }
+  return buf;
+}
+
+/* The pending run must be the one asked for (same length and schedule). */
+static int resume_run(vt_md *md, const vt_md_run_opts *o)
+{
+  vt_schedule want;
+  int rc = o->schedule ? vt_schedule_copy(&want, o->schedule) : vt_schedule_constant(&want, md->T);
+  if (rc) return rc;
+  int same = o->steps == md->run_steps && vt_schedule_same(&want, &md->run_sched);
+  if (!same) {
+    char a[96], b[96];
+    rc = vt_error(VT_EINVAL,
+                  "md: a run of %ld steps (%s) is pending at step %ld of it (restored or interrupted); "
+                  "call run with the same steps and T to finish it (asked: %ld steps, %s)",
+                  md->run_steps, sched_desc(&md->run_sched, a, sizeof a), md->step - md->run_begin, o->steps,
+                  sched_desc(&want, b, sizeof b));
+    vt_schedule_free(&want);
+    return rc;
+  }
+  if (want.kind == VT_SCHED_FUNCTION) { md->run_sched.fn = want.fn; md->run_sched.arg = want.arg; }
+  vt_schedule_free(&want);
+  if (md->run_sched.kind == VT_SCHED_FUNCTION && !md->run_sched.fn)
+    return vt_error(VT_EINVAL, "md: the pending run's temperature function must be given again");
+  return 0;
+}
+
+static int interrupted(vt_md *md, const vt_md_run_opts *o)
+{
+  if (o->checkpoint) {
+    int rc = vt_md_checkpoint(md, o->checkpoint);
+    if (rc) return vt_error_prefix(rc, "interrupted at step %ld; writing the checkpoint failed: ", md->step);
+    return vt_error(VT_EINTR, "interrupted at step %ld (checkpoint written to %s)", md->step, o->checkpoint);
+  }
+  return vt_error(VT_EINTR, "interrupted at step %ld", md->step);
+}
+
+int vt_md_run(vt_md *md, vt_md_run_opts *o)
+{
+  o->done = 0;
+  o->stopped = 0;
+  if (o->steps < 0) return vt_error(VT_EINVAL, "md: steps = %ld must be non-negative", o->steps);
+  if (o->every < 0 || o->checkpoint_every < 0)
+    return vt_error(VT_EINVAL, "md: every and checkpoint every must be non-negative");
+  if (o->schedule && !md->integ->type->thermostat)
+    return vt_error(VT_EINVAL, "md: a temperature schedule needs a thermostat (this md integrates NVE)");
+  int rc = md->pending ? resume_run(md, o) : start_run(md, o);
+  if (rc) return rc;
+  vt_system *s = md->s;
+  const int thermo = md->integ->type->thermostat;
+  const long nsteps = md->run_steps;
+  long i = md->step - md->run_begin;
+  progress bar;
+  progress_start(&bar, o->progress, i, nsteps);
+
+  rc = vt_system_compute(s, VT_ENERGY);
+  while (rc == 0 && i < nsteps) {
+    if (vt_interrupted()) { rc = interrupted(md, o); break; }
+    double T = md->T;
+    if (thermo) {
+      rc = vt_schedule_eval(&md->run_sched, i + 1, nsteps, &T);
+      if (rc == VT_EINTR) { rc = interrupted(md, o); break; }
+      if (rc) break;
+    }
+    rc = vt_integrator_step(md->integ, s, md->dt, T);
+    if (rc) break;
+    i++;
+    o->done++;
+    md->step++;
+    md->time += md->dt;
+    if (thermo) md->T = T;
+    else T = vt_system_temperature(s);
+    if (o->observe && o->every > 0 && i % o->every == 0) {
+      rc = o->observe(md, md->step, T, o->arg);
+      if (rc == VT_EINTR || (rc < 0 && vt_interrupted())) { rc = interrupted(md, o); break; }
+      if (rc < 0) break;
+      if (rc > 0) { o->stopped = 1; rc = 0; }
+    }
+    if (o->checkpoint && o->checkpoint_every > 0 && i % o->checkpoint_every == 0) {
+      rc = vt_md_checkpoint(md, o->checkpoint);
+      if (rc) break;
+    }
+    progress_draw(&bar, i, T, 0);
+    if (o->stopped) break;
+  }
+  progress_end(&bar, i, md->T);
+  if (rc != VT_EINTR) md->pending = 0;   /* an interrupted run can be finished later */
+  if (rc == 0 && !md->pending) vt_schedule_free(&md->run_sched);
+  return rc;
+}
+
+/* ---- checkpoints ----
+ * The blob "vt.md" is an array of doubles (integers up to 2^53 are exact):
+ *   version, integrator code (1 nve, 2 nose-hoover), chain, loops, tau,
+ *   dt, T, step, time, pending, run_begin, run_steps,
+ *   schedule kind, T1, T2, npoints, then npoints steps and npoints temperatures,
+ *   length of the integrator state, then the integrator state. */
+
+static int type_code(const vt_integrator_type *t)
+{
+  return t == vt_integrator_nve ? 1 : t == vt_integrator_nose_hoover ? 2 : 0;
+}
+
+int vt_md_checkpoint(vt_md *md, const char *path)
+{
+  vt_system *s = md->s;
+  /* Canonical state: wrapped positions, a list built here, forces over it
+   * (the restore builds the same list; see md.h). */
+  vt_neighbor_invalidate(s);
+  vt_system_invalidate(s);
+  int rc = vt_system_compute(s, VT_ENERGY);
+  if (rc) return rc;
+  const vt_integrator *g = md->integ;
+  int code = type_code(g->type);
+  if (!code) return vt_error(VT_EINVAL, "md: integrator %s cannot be checkpointed", g->type->name);
+  size_t np = md->pending && md->run_sched.kind == VT_SCHED_POINTS ? md->run_sched.npoints : 0;
+  size_t glen = g->type->save(g->state, NULL);
+  size_t len = 16 + 2 * np + 1 + glen;
+  double *b = malloc(len * sizeof *b);
+  if (!b) return vt_error(VT_ENOMEM, "out of memory");
+  size_t k = 0;
+  b[k++] = MD_BLOB_VERSION;
+  b[k++] = code;
+  b[k++] = g->params.chain;
+  b[k++] = g->params.loops;
+  b[k++] = g->params.tau;
+  b[k++] = md->dt;
+  b[k++] = md->T;
+  b[k++] = (double)md->step;
+  b[k++] = md->time;
+  b[k++] = md->pending;
+  b[k++] = (double)md->run_begin;
+  b[k++] = (double)md->run_steps;
+  b[k++] = md->pending ? md->run_sched.kind : 0;
+  b[k++] = md->pending ? md->run_sched.T1 : 0;
+  b[k++] = md->pending ? md->run_sched.T2 : 0;
+  b[k++] = (double)np;
+  for (size_t q = 0; q < np; q++) b[k++] = md->run_sched.step[q];
+  for (size_t q = 0; q < np; q++) b[k++] = md->run_sched.temp[q];
+  b[k++] = (double)glen;
+  g->type->save(g->state, b + k);
+  vt_blob blob;
+  memset(&blob, 0, sizeof blob);
+  snprintf(blob.name, sizeof blob.name, "%s", MD_BLOB);
+  blob.data = b;
+  blob.size = len * sizeof *b;
+  rc = vt_checkpoint_write(path, s, &blob, 1);
+  free(b);
+  return rc;
+}
+
+static int bad_blob(const char *path, const char *what)
+{
+  return vt_error(VT_EFORMAT, "%s: md state (blob \"%s\"): %s", path, MD_BLOB, what);
+}
+
+int vt_md_restore(const char *path, vt_md **out, vt_system **sout)
+{
+  *out = NULL;
+  *sout = NULL;
+  vt_system *s = NULL;
+  vt_blob *blobs = NULL;
+  size_t nblobs = 0;
+  int rc = vt_checkpoint_read(path, &s, &blobs, &nblobs);
+  if (rc) return rc;
+  vt_md *md = NULL;
+  const vt_blob *bl = vt_blob_find(blobs, nblobs, MD_BLOB);
+  const double *b = bl ? bl->data : NULL;
+  size_t len = bl ? bl->size / sizeof(double) : 0;
+  if (!bl) { rc = vt_error(VT_EFORMAT, "%s: no MD state in this checkpoint (a plain system: use vt.read)", path); goto fail; }
+  if (bl->size % sizeof(double) || len < 17) { rc = bad_blob(path, "truncated"); goto fail; }
+  if (b[0] != MD_BLOB_VERSION) { rc = bad_blob(path, "unknown version"); goto fail; }
+  for (size_t q = 0; q < len; q++)
+    if (!isfinite(b[q])) { rc = bad_blob(path, "non-finite value"); goto fail; }
+  if (!(b[15] >= 0 && b[15] <= (double)len && b[2] >= 1 && b[2] <= 64 && b[3] >= 1 && b[3] <= 1000 &&
+        b[7] >= 0 && b[10] >= 0 && b[11] >= 0 && b[7] < 9e15 && b[11] < 9e15)) {
+    rc = bad_blob(path, "field out of range");
+    goto fail;
+  }
+  const vt_integrator_type *type = b[1] == 1 ? vt_integrator_nve : b[1] == 2 ? vt_integrator_nose_hoover : NULL;
+  if (!type) { rc = bad_blob(path, "unknown integrator"); goto fail; }
+  vt_integrator_params par = { (int)b[2], (int)b[3], b[4] };
+  double T = b[6];
+  rc = vt_md_alloc(s, type, &par, b[5], type->thermostat ? (T > 0 ? T : 1.0) : 0.0, &md);
+  if (rc) goto fail;
+  md->T = T;
+  md->step = (long)b[7];
+  md->time = b[8];
+  md->pending = b[9] != 0;
+  md->run_begin = (long)b[10];
+  md->run_steps = (long)b[11];
+  size_t np = (size_t)b[15];
+  if (16 + 2 * np + 1 > len) { rc = bad_blob(path, "truncated schedule"); goto fail; }
+  if (md->pending) {
+    int kind = (int)b[12];
+    if (kind == VT_SCHED_CONSTANT) rc = vt_schedule_constant(&md->run_sched, b[13]);
+    else if (kind == VT_SCHED_RAMP) rc = vt_schedule_ramp(&md->run_sched, b[13], b[14]);
+    else if (kind == VT_SCHED_POINTS) rc = vt_schedule_points(&md->run_sched, b + 16, b + 16 + np, np);
+    else if (kind == VT_SCHED_FUNCTION) { memset(&md->run_sched, 0, sizeof md->run_sched); md->run_sched.kind = kind; }
+    else rc = bad_blob(path, "unknown schedule");
+    if (rc) goto fail;
+    if (md->run_begin < 0 || md->run_begin > md->step || md->step - md->run_begin > md->run_steps) {
+      rc = bad_blob(path, "inconsistent run position");
+      goto fail;
+    }
+  }
+  size_t k = 16 + 2 * np;
+  size_t glen = (size_t)b[k++];
+  if (k + glen != len) { rc = bad_blob(path, "integrator state has the wrong length"); goto fail; }
+  rc = md->integ->type->load(md->integ->state, b + k, glen);
+  if (rc) { vt_error_prefix(rc, "%s: ", path); goto fail; }
+  /* Build the neighbor list at the checkpointed positions, as the writer did. */
+  rc = vt_neighbor_update(s, NULL);
+  if (rc) goto fail;
+  vt_blobs_free(blobs, nblobs);
+  *out = md;
+  *sout = s;
+  return 0;
+fail:
+  vt_md_free(md);
+  vt_system_free(s);
+  vt_blobs_free(blobs, nblobs);
+  return rc;
+}
