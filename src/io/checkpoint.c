@@ -198,8 +198,11 @@ static int decode(vt_ibuf *in, const char *path, vt_system **out, vt_blob **blob
       goto fail;
     }
     for (int k = 0; k < 3; k++) {
+      /* between neighbor-list builds positions drift up to skin/2 out of
+       * [0, L): the state is stored as it is, so accept anything within a
+       * box length of the box */
       double x = s->x[3 * i + k];
-      if (!(x >= 0 && x < box[k]) || !isfinite(s->v[3 * i + k]) || !isfinite(s->f[3 * i + k]) ||
+      if (!(x >= -box[k] && x < 2 * box[k]) || !isfinite(s->v[3 * i + k]) || !isfinite(s->f[3 * i + k]) ||
           s->image[3 * i + k] < -(1 << 30) || s->image[3 * i + k] > (1 << 30)) {
         rc = bad(path, "position, image, velocity or force");
         goto fail;
