@@ -107,22 +107,23 @@ double vt_potential_cutoff(const vt_potential *p, double si, double sj, int ti, 
 
 double vt_potential_max_cutoff(const vt_potential *p, const vt_system *s)
 {
-  /* The largest cutoff is reached by the largest diameters of each type
-   * pair (cutoffs grow with diameter in every model here); check every type
-   * pair with its species' largest diameter, and the overall largest too. */
-  double smax[VT_MAX_SPECIES + 1] = {0}, all = 0.0;
+  /* Cutoffs grow with the diameters in every model here, so the largest
+   * pair cutoff of type pair (a, b) is reached by the largest diameter of
+   * type a with the largest of type b, or, for a == b, by the two largest
+   * diameters of that type (a particle does not interact with itself). */
+  double top1[VT_MAX_SPECIES + 1] = {0}, top2[VT_MAX_SPECIES + 1] = {0};
   for (size_t i = 0; i < s->n; i++) {
     int t = s->type[i];
-    if (s->sigma[i] > smax[t]) smax[t] = s->sigma[i];
-    if (s->sigma[i] > all) all = s->sigma[i];
+    double d = s->sigma[i];
+    if (d > top1[t]) { top2[t] = top1[t]; top1[t] = d; }
+    else if (d > top2[t]) top2[t] = d;
   }
   double rc = 0.0;
   for (int a = 1; a <= s->ntypes; a++)
     for (int b = a; b <= s->ntypes; b++) {
-      if (smax[a] == 0 || smax[b] == 0) continue;
-      double c = p->type->cutoff(p->par, smax[a], smax[b], a, b);
-      if (c > rc) rc = c;
-      c = p->type->cutoff(p->par, all, all, a, b);
+      double da = top1[a], db = a == b ? top2[a] : top1[b];
+      if (da == 0 || db == 0) continue;
+      double c = p->type->cutoff(p->par, da, db, a, b);
       if (c > rc) rc = c;
     }
   return rc;
