@@ -12,6 +12,7 @@
 --   local r = ramp.run{ md = md, system = s, from = 1.0, to = 0.1, rate = 1e-3, samples = 100,
 --                       icosahedra = { type = 1, every = 5 }, snapshots = { 0.60, 0.65 } }
 --   r.T, r.energy, r.msd  (lists, one entry per sample)
+--   r.snapshots = { { T = 0.60, T_actual = ..., positions = n x 3 unwrapped }, ... }
 --   ramp.tg{ T = r.T, U = r.energy, glass = { 0.1, 0.3 }, liquid = { 0.7, 1.0 } } -> { Tg = ..., ... }
 --   ramp.onset{ T = r.T, msd = r.msd, threshold = 1 } -> T_o
 local vt = require "vitrum"
@@ -71,7 +72,6 @@ function M.run(o)
     for _, sn in ipairs(snaps) do
       if not sn.taken and ((T2 >= T1 and T >= sn.T) or (T2 < T1 and T <= sn.T)) then
         sn.taken = true
-        res.snapshots[sn.T] = cur
         res.snapshots[#res.snapshots + 1] = { T = sn.T, T_actual = T, positions = cur }
       end
     end
