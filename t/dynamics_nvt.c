@@ -164,9 +164,9 @@ int main(void)
   is_close(T, 0.5, 1e-15, "points: linear between points");
   vt_schedule_eval(&pts, 400, 400, &T);
   is_close(T, 0.4, 0, "points: constant after the last point");
+  vt_schedule_free(&pts);
   double bs[2] = {0, 0};
   ok(vt_schedule_points(&pts, bs, pT, 2) == VT_EINVAL, "points: steps must increase");
-  vt_schedule_free(&pts);
   vt_schedule fs;
   vt_schedule_function(&fs, bump, NULL);
   vt_system_free(s);

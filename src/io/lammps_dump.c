@@ -132,7 +132,7 @@ int vt_dump_read_frame(vt_lines *r, const vt_io_opts *opts, int skip, vt_system 
     if (rc == 0) return vt_lines_error(r, "end of file before ITEM: ATOMS");
   }
 
-  int hx, hxu, hxs, hxsu, hi3, hv;
+  int hx = 0, hxu = 0, hxs = 0, hxsu = 0, hi3 = 0, hv = 0;
   if ((rc = triple(r, &c, C_X, &hx)) || (rc = triple(r, &c, C_XU, &hxu)) || (rc = triple(r, &c, C_XS, &hxs)) ||
       (rc = triple(r, &c, C_XSU, &hxsu)) || (rc = triple(r, &c, C_IX, &hi3)) || (rc = triple(r, &c, C_V, &hv)))
     return rc;
