@@ -16,4 +16,4 @@ t_dynamics_restart_SOURCES = t/dynamics_restart.c
 t_dynamics_restart_CFLAGS = $(TEST_CFLAGS)
 t_dynamics_restart_LDADD = $(TEST_LDADD)
 
-EXTRA_DIST += t/dynamics_common.h scripts/bench/md_nvt.sh scripts/examples/cool_quench_heat.lua
+EXTRA_DIST += t/dynamics_common.h scripts/examples/cool_quench_heat.lua

@@ -53,27 +53,42 @@ static inline double dmix_dsi(const lj_smooth_par *p, double si, double sj)
   return 0.5 * (1.0 - p->nonadd * fabs(d)) - 0.5 * (si + sj) * p->nonadd * sg;
 }
 
-/* Energy and fpair = -u'(r)/r; 0 beyond the cutoff. */
+/* Energy and fpair = -u'(r)/r; 0 beyond the cutoff.
+ *
+ * Branch-free (both regions are evaluated and one is selected) so that the
+ * kernel's pair loop vectorizes, and in the scale-invariant form: with
+ * x^2 = r^2/sigma_ij^2 one division gives both 1/r^2 and 1/sigma_ij^2, and
+ * the only square root is x (for the odd powers of the smoothing polynomial
+ * in tau = x - inner). The core region covers both variants: LJ minus the
+ * offset (LAMMPS), or LJ plus the even polynomial e0 + e2 x^2 + e4 x^4
+ * ("nbc", whose inner cutoff is its outer one). */
 static inline int lj_smooth_eval(const lj_smooth_par *p, double r2, double si, double sj,
                                  int ti, int tj, double *e, double *fpair)
 {
-  double sij = mix(p, si, sj), s2 = sij * sij;
-  if (r2 >= p->outer2 * s2) return 0;
-  if (p->even) {
-    double ir2 = 1.0 / r2, is2 = 1.0 / s2, x2 = r2 * is2, q6 = s2 * s2 * s2 * ir2 * ir2 * ir2;
-    *e = p->eps * (4.0 * q6 * (q6 - 1.0) + p->e0 + x2 * (p->e2 + x2 * p->e4));
-    *fpair = p->eps * (24.0 * q6 * (2.0 * q6 - 1.0) * ir2 - (2.0 * p->e2 + 4.0 * p->e4 * x2) * is2);
-  } else if (r2 < p->inner2 * s2) {
-    double ir2 = 1.0 / r2, q6 = s2 * s2 * s2 * ir2 * ir2 * ir2;
-    *e = p->eps * (4.0 * q6 * (q6 - 1.0) - p->offset);
-    *fpair = p->eps * 24.0 * q6 * (2.0 * q6 - 1.0) * ir2;
-  } else {
-    double r = sqrt(r2), is = 1.0 / sij, tau = (r - p->inner * sij) * is;
-    double F = (p->c1 + tau * (p->c2 + tau * (p->c3 + tau * p->c4))) * is;
-    *e = p->eps * (p->c0 - tau * (p->c1 + tau * (0.5 * p->c2 + tau * (p->c3 / 3.0 + tau * 0.25 * p->c4))) - p->offset);
-    *fpair = p->eps * F / r;
-  }
-  return 1;
+  /* mix() without its branch: nonadd is 0 for additive mixing */
+  const double sij = 0.5 * (si + sj) * (1.0 - p->nonadd * fabs(si - sj)), s2 = sij * sij;
+  const double inv = 1.0 / (r2 * s2);
+  const double ir2 = inv * s2, is2 = inv * r2;   /* 1/r^2, 1/sigma_ij^2 */
+  const double x2 = r2 * is2, q2 = s2 * ir2, q6 = q2 * q2 * q2;
+  /* parameters are loaded unconditionally: a conditional load is control
+   * flow the vectorizer cannot remove */
+  const int even = p->even;
+  const double e0 = p->e0, e2 = p->e2, e4 = p->e4, off = p->offset;
+  const double a0 = even ? e0 : -off, a2 = even ? e2 : 0.0, a4 = even ? e4 : 0.0;
+  const double ecore = 4.0 * q6 * (q6 - 1.0) + a0 + x2 * (a2 + x2 * a4);
+  const double fcore = 24.0 * q6 * (2.0 * q6 - 1.0) * ir2 - (2.0 * a2 + 4.0 * a4 * x2) * is2;
+  /* LAMMPS PairLJSmooth::compute with sigma_ij = 1: force -du/dx = F(tau) */
+  const double xr = sqrt(x2), tau = xr - p->inner;
+  const double F = p->c1 + tau * (p->c2 + tau * (p->c3 + tau * p->c4));
+  const double eshell =
+      p->c0 - tau * (p->c1 + tau * (0.5 * p->c2 + tau * (p->c3 * (1.0 / 3.0) + tau * 0.25 * p->c4))) - off;
+  const double fshell = F * xr * ir2;            /* F / (sigma_ij r) */
+  /* at r = 0 (coincident particles) x^2 is 0 * inf = NaN, and the pair
+   * must count (with a non-finite energy), hence the negated tests */
+  const int core = !(x2 >= p->inner2);
+  *e = p->eps * (core ? ecore : eshell);
+  *fpair = p->eps * (core ? fcore : fshell);
+  return !(x2 >= p->outer2);
 }
 
 static void lj_smooth_pair(const void *vp, double r, double si, double sj, int ti, int tj,
