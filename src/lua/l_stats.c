@@ -127,13 +127,7 @@ int vtl_open_stats(lua_State *L)
   luaL_newlib(L, stats);
   lua_setfield(L, -2, "stats");
   /* vt.analysis may already hold functions from other binding files */
-  lua_getfield(L, -1, "analysis");
-  if (lua_isnil(L, -1)) {
-    lua_pop(L, 1);
-    lua_newtable(L);
-    lua_pushvalue(L, -1);
-    lua_setfield(L, -3, "analysis");
-  }
+  luaL_getsubtable(L, -1, "analysis");                 /* vt, vt.analysis (created if absent) */
   lua_pushcfunction(L, l_displacements);
   lua_setfield(L, -2, "displacements");
   lua_pushcfunction(L, l_msd);

@@ -168,13 +168,7 @@ int vtl_open_voronoi(lua_State *L)
   lua_pushcfunction(L, l_voronoi_new);
   lua_setfield(L, -2, "voronoi");
   /* also vt.analysis.voronoi, next to the other analysis functions */
-  lua_getfield(L, -1, "analysis");
-  if (lua_isnil(L, -1)) {
-    lua_pop(L, 1);
-    lua_newtable(L);
-    lua_pushvalue(L, -1);
-    lua_setfield(L, -3, "analysis");
-  }
+  luaL_getsubtable(L, -1, "analysis");                 /* vt, vt.analysis (created if absent) */
   lua_pushcfunction(L, l_voronoi_new);
   lua_setfield(L, -2, "voronoi");
   lua_pop(L, 1);
