@@ -355,7 +355,7 @@ local heatC = heat("control", sysC.control)
 -- 6. estimators and the melting analysis
 local function tg(r, glass_w, liquid_w)
   local okc, res = pcall(ramp.tg, { T = r.T, U = r.energy, glass = glass_w, liquid = liquid_w })
-  return okc and res.Tg or nil
+  return okc and res.valid and res.Tg or nil
 end
 -- T_g on heating: the liquid window starts above the melting onset (a glass
 -- that is still solid at T = 0.75 has no liquid branch there)
@@ -468,7 +468,8 @@ lines[#lines + 1] = ("   heating T_g of the bidisperse and control glasses: %s, 
 if ctl.melt_T and ctl.melt_T ~= 1.0 then
   lines[#lines + 1] = ("  (the control was melted at T = %.2f: the VHG glass did not melt at T = 1 within 200 time units)"):format(ctl.melt_T)
 end
-lines[#lines + 1] = "  (T_o: first T on heating where <dr^2> from T = 0.1 reaches 1)"
+lines[#lines + 1] = "  (T_o: first T on heating where <dr^2> from T = 0.1 reaches 1; n/a: not reached by T_max;"
+lines[#lines + 1] = "   T_g n/a: no crossing of the two branches inside the fit windows, as on fast, noisy ramps)"
 lines[#lines + 1] = ""
 if meltV then
   lines[#lines + 1] = ("melting, delta* = dr(0.65) - dr(0.60) > 0.3: VHG glass %d of %d particles mobile, %.0f%% of them small,")

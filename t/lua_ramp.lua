@@ -25,6 +25,10 @@ T.close(r.Tg, 0.48, 1e-10, 0, "T_g of exact piecewise-linear data")
 T.close(r.glass.slope, 0.9, 1e-10, 0, "glass slope")
 T.close(r.liquid.slope, 3.4, 1e-10, 0, "liquid slope")
 T.is(r.n_glass, 31, "points in the glass window")
+T.ok(r.valid, "the crossing lies within the windows")
+local par = ramp.tg{ T = { 0.1, 0.2, 0.3, 0.7, 0.8, 0.9 }, U = { 1.0, 2.0, 3.0, 7.2, 8.21, 9.22 },
+                     glass = { 0.1, 0.3 }, liquid = { 0.7, 0.9 } }
+T.ok(not par.valid, ("near-parallel branches are flagged (crossing at %.3g)"):format(par.Tg))
 local rn = ramp.tg{ T = Ts, U = Un, glass = { 0.1, 0.4 }, liquid = { 0.6, 1.0 } }
 T.close(rn.Tg, 0.48, 0, 0.005, "T_g with 1e-3 noise within 0.005")
 T.raises(function() ramp.tg{ T = Ts, U = U, glass = { 0.1, 0.11 }, liquid = { 0.6, 1.0 } } end, "only 2 samples",
