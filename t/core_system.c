@@ -182,6 +182,25 @@ int main(void)
   brute(s, &Eb, fb, &wb);
   is_rel(s->energy, Eb, 1e-12, 1e-12, "after resizing every particle the list follows");
 
+  /* a box under 2 (cutoff + skin) but over 2 cutoffs: a thinner skin, same forces */
+  {
+    vt_system *tight = wahns(500, VT_INIT_LATTICE, 2);
+    vt_system_set_potential(tight, pot);
+    for (size_t i = 0; i < 3 * tight->n; i++) tight->x[i] += 0.1 * sin(0.37 * i * i);
+    vt_system_invalidate(tight);
+    tight->skin = 1.2;  /* 2 (3.3 + 1.2) = 9 > L = 8.74 > 6.6 */
+    int trc = vt_system_compute(tight, VT_ENERGY);
+    ok(trc == 0, "tight box accepted with a thinner skin (%s)", trc ? vt_errmsg() : "ok");
+    ok(tight->nl && tight->nl->skin < 1.2 && 2 * (3.3 + tight->nl->skin) < tight->box[0],
+       "skin in use %.4g keeps 2 (rc + skin) inside the box", tight->nl ? tight->nl->skin : -1.0);
+    double *ft = malloc(3 * tight->n * sizeof *ft), Et, wt;
+    brute(tight, &Et, ft, &wt);
+    is_rel(tight->energy, Et, 1e-12, 1e-12, "tight box: energy equals brute force");
+    ok(maxdiff(tight->f, ft, 3 * tight->n) < 1e-12 * fmax(1.0, maxabs(ft, 3 * tight->n)), "tight box: forces equal brute force");
+    free(ft);
+    vt_system_free(tight);
+  }
+
   /* small box refused */
   vt_system *tiny = wahns(100, VT_INIT_LATTICE, 1);
   vt_system_set_potential(tiny, pot);

@@ -48,10 +48,10 @@ void vt_neighbor_invalidate(vt_system *s)
 
 static int needs_rebuild(const vt_system *s, const vt_neighbor *nl)
 {
-  if (nl->pot != s->pot || nl->n != s->n || nl->sigma_version != s->sigma_version || nl->skin != s->skin)
+  if (nl->pot != s->pot || nl->n != s->n || nl->sigma_version != s->sigma_version || nl->skin_asked != s->skin)
     return 1;
   for (int k = 0; k < 3; k++) if (nl->box[k] != s->box[k]) return 1;
-  double lim = 0.25 * s->skin * s->skin, worst = 0.0;
+  double lim = 0.25 * nl->skin * nl->skin, worst = 0.0;
   const double *x = s->x, *x0 = nl->x0;
   size_t n = s->n;
 #pragma omp parallel for reduction(max : worst) schedule(static) if (n > 8192)
@@ -97,14 +97,20 @@ static int build(vt_system *s, vt_neighbor *nl)
 {
   const size_t n = s->n;
   double rc = vt_potential_max_cutoff(s->pot, s);
-  double skin = s->skin, rl = rc + skin;
+  double skin = s->skin;
   if (!(rc > 0 && isfinite(rc))) return vt_error(VT_EINVAL, "potential %s reports cutoff %g", s->pot->type->name, rc);
+  /* A box shorter than 2 (cutoff + skin) but longer than 2 cutoff keeps the
+   * minimum-image convention exact with a thinner skin (the list is rebuilt
+   * more often); only a box under two cutoffs is refused. */
+  double lmin = fmin(s->box[0], fmin(s->box[1], s->box[2]));
+  if (lmin < 2.0 * (rc + skin) && lmin > 2.0 * rc) skin = fmax(0.0, (0.5 * lmin - rc) * (1.0 - 1e-12));
+  double rl = rc + skin;
   for (int k = 0; k < 3; k++)
     if (s->box[k] < 2.0 * rl)
       return vt_error(VT_ERANGE,
-                      "box length %c = %g is shorter than twice the largest cutoff plus skin (2 x (%g + %g) = %g); "
-                      "use more particles or a smaller skin",
-                      "xyz"[k], s->box[k], rc, skin, 2.0 * rl);
+                      "box length %c = %g is shorter than twice the largest cutoff (2 x %g = %g); "
+                      "use more particles",
+                      "xyz"[k], s->box[k], rc, 2.0 * rc);
   int rc_ = vt_system_check_finite(s);
   if (rc_) return rc_;
   vt_system_wrap(s);
@@ -399,6 +405,7 @@ static int build(vt_system *s, vt_neighbor *nl)
   memcpy(nl->x0, s->x, 3 * n * sizeof(double));
   nl->cutoff = rc;
   nl->skin = skin;
+  nl->skin_asked = s->skin;
   memcpy(nl->box, s->box, sizeof nl->box);
   nl->sigma_version = s->sigma_version;
   nl->pot = s->pot;

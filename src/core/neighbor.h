@@ -27,7 +27,8 @@ struct vt_neighbor {
   size_t cap;
   double *x0;             /* 3n positions at the last build */
   double cutoff;          /* largest pair cutoff at the last build */
-  double skin;
+  double skin;            /* skin in use: s->skin, or less when the box is tight */
+  double skin_asked;      /* s->skin at the last build */
   double box[3];
   unsigned long sigma_version;
   const struct vt_potential *pot;
@@ -52,9 +53,10 @@ struct vt_neighbor {
 typedef struct vt_neighbor vt_neighbor;
 
 /* Make sure s->nl is current for s->pot, rebuilding if needed. *rebuilt (may
- * be NULL) says whether it was. Fails with VT_ERANGE if a box length is
- * shorter than twice (largest cutoff + skin): the minimum-image convention
- * would then miss interactions. */
+ * be NULL) says whether it was. A box length under 2 (largest cutoff +
+ * skin) is handled with a thinner skin (nl->skin < s->skin, more frequent
+ * rebuilds); under twice the largest cutoff the minimum-image convention
+ * would miss interactions, and the call fails with VT_ERANGE. */
 int vt_neighbor_update(struct vt_system *s, int *rebuilt);
 /* Force a rebuild at the next update. */
 void vt_neighbor_invalidate(struct vt_system *s);
