@@ -343,7 +343,7 @@ static int build(vt_system *s, vt_neighbor *nl)
       }
       if (exact) {
         /* the candidates are the list */
-        memcpy(buf + len, cand, nc * sizeof *buf);
+        if (nc) memcpy(buf + len, cand, nc * sizeof *buf);  /* buf may still be NULL when empty */
         segoff[i] = len;
         len += nc;
         start[i + 1] = nc;
@@ -398,7 +398,7 @@ static int build(vt_system *s, vt_neighbor *nl)
     const int *tb = nl->tbuf[t];
     for (size_t p = p0; p < p1; p++) {
       const size_t i = (size_t)ca[p];
-      memcpy(list + start[i], tb + segoff[i], (start[i + 1] - start[i]) * sizeof *list);
+      if (start[i + 1] > start[i]) memcpy(list + start[i], tb + segoff[i], (start[i + 1] - start[i]) * sizeof *list);
     }
   }
   for (int k = 0; k < VT_NEIGHBOR_PAD; k++) list[total + k] = 0;
