@@ -189,20 +189,11 @@ int vt_dump_read_frame(vt_lines *r, const vt_io_opts *opts, int skip, vt_system 
       }
       if (hv && (rc = vt_lines_double(r, t[c.at[C_V + q]], "velocity", &s->v[3 * i + q]))) goto fail;
     }
-    if (c.at[C_DIAM] >= 0 || c.at[C_RAD] >= 0) {
-      int col = c.at[C_DIAM] >= 0 ? c.at[C_DIAM] : c.at[C_RAD];
-      double d;
-      if ((rc = vt_lines_double(r, t[col], "diameter", &d))) goto fail;
-      if (c.at[C_RAD] >= 0) d *= 2.0;
-      if (!(d > 0) || !isfinite(d)) { rc = vt_lines_error(r, "diameter %s must be positive", t[col]); goto fail; }
-      s->sigma[i] = d;
-    }
-    if (c.at[C_MASS] >= 0) {
-      double m;
-      if ((rc = vt_lines_double(r, t[c.at[C_MASS]], "mass", &m))) goto fail;
-      if (!(m > 0)) { rc = vt_lines_error(r, "mass %s must be positive", t[c.at[C_MASS]]); goto fail; }
-      s->mass[i] = m;
-    }
+    if (c.at[C_DIAM] >= 0 &&
+        (rc = vt_lines_positive(r, t[c.at[C_DIAM]], "diameter", 1.0, &s->sigma[i]))) goto fail;
+    if (c.at[C_DIAM] < 0 && c.at[C_RAD] >= 0 &&
+        (rc = vt_lines_positive(r, t[c.at[C_RAD]], "diameter", 2.0, &s->sigma[i]))) goto fail;
+    if (c.at[C_MASS] >= 0 && (rc = vt_lines_positive(r, t[c.at[C_MASS]], "mass", 1.0, &s->mass[i]))) goto fail;
   }
   static const double zero[3] = {0, 0, 0};
   if ((rc = vt_io_wrap(s, zero, r->path)) || (rc = vt_io_set_ntypes(s, 0, r->path)) ||

@@ -150,6 +150,16 @@ int vt_parse_long(const char *tok, long *out)
   return 0;
 }
 
+int vt_lines_positive(const vt_lines *r, const char *tok, const char *what, double scale, double *out)
+{
+  double v;
+  int rc = vt_lines_double(r, tok, what, &v);
+  if (rc) return rc;
+  if (!(v > 0)) return vt_lines_error(r, "%s %s must be positive", what, tok);
+  *out = scale * v;
+  return 0;
+}
+
 int vt_lines_double(const vt_lines *r, const char *tok, const char *what, double *out)
 {
   char *end;

@@ -44,6 +44,9 @@ int vt_lines_error(const vt_lines *r, const char *fmt, ...) __attribute__((forma
 /* Strict conversions of a whole token; 0 or VT_EFORMAT naming the file, line
  * and `what`. Doubles must be finite. */
 int vt_lines_double(const vt_lines *r, const char *tok, const char *what, double *out);
+/* A strictly positive number (diameters, masses); `scale` multiplies it
+ * (2 turns a radius column into a diameter). */
+int vt_lines_positive(const vt_lines *r, const char *tok, const char *what, double scale, double *out);
 int vt_lines_long(const vt_lines *r, const char *tok, const char *what, long lo, long hi, long *out);
 /* A coordinate: finite and less than 2^29 box lengths L from lo (further
  * away would overflow the image counts). */

@@ -233,20 +233,11 @@ int vt_xyz_read_frame(vt_lines *r, const vt_io_opts *opts, int skip, vt_system *
       if (p.at[P_VELO] >= 0 && (rc = vt_lines_double(r, t[p.at[P_VELO] + q], "velocity", &s->v[3 * i + q])))
         goto fail;
     }
-    int dcol = p.at[P_RADIUS] >= 0 ? p.at[P_RADIUS] : p.at[P_DIAM];
-    if (dcol >= 0) {
-      double d;
-      if ((rc = vt_lines_double(r, t[dcol], "diameter", &d))) goto fail;
-      if (p.at[P_RADIUS] >= 0) d *= 2.0;
-      if (!(d > 0) || !isfinite(d)) { rc = vt_lines_error(r, "diameter %s must be positive", t[dcol]); goto fail; }
-      s->sigma[i] = d;
-    }
-    if (p.at[P_MASS] >= 0) {
-      double m;
-      if ((rc = vt_lines_double(r, t[p.at[P_MASS]], "mass", &m))) goto fail;
-      if (!(m > 0)) { rc = vt_lines_error(r, "mass %s must be positive", t[p.at[P_MASS]]); goto fail; }
-      s->mass[i] = m;
-    }
+    if (p.at[P_RADIUS] >= 0 &&
+        (rc = vt_lines_positive(r, t[p.at[P_RADIUS]], "diameter", 2.0, &s->sigma[i]))) goto fail;
+    if (p.at[P_RADIUS] < 0 && p.at[P_DIAM] >= 0 &&
+        (rc = vt_lines_positive(r, t[p.at[P_DIAM]], "diameter", 1.0, &s->sigma[i]))) goto fail;
+    if (p.at[P_MASS] >= 0 && (rc = vt_lines_positive(r, t[p.at[P_MASS]], "mass", 1.0, &s->mass[i]))) goto fail;
   }
   if ((rc = vt_io_wrap(s, origin, r->path)) || (rc = vt_io_set_ntypes(s, 0, r->path)) ||
       (rc = vt_io_apply_diameters(s, opts, p.at[P_RADIUS] >= 0 || p.at[P_DIAM] >= 0, r->path)))
