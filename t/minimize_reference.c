@@ -41,7 +41,10 @@ int main(void)
 {
   ref_atoms liq, is;
   if (ref_load_atoms("liquid_T1.0_N500", &liq) || ref_load_atoms("IS_T1.0_N500", &is))
-    skip_all("shared reference data not found (VT_SHARED)");
+  {
+    ok(0, "reference data readable (VT_SHARED/reference ships in t/data)");
+    return done_testing();
+  }
   const double e_ref = ref_summary("IS_T1.0_N500", "pe_per_atom");
   ok(isfinite(e_ref), "reference IS energy per particle %.14f", e_ref);
 
