@@ -4,6 +4,7 @@
 #ifndef VT_DYNAMICS_COMMON_H
 #define VT_DYNAMICS_COMMON_H
 #include "vitrum.h"
+#include "refdata.h"
 #include <stdlib.h>
 
 static vt_system *wahns(size_t n, unsigned long seed)
@@ -14,14 +15,7 @@ static vt_system *wahns(size_t n, unsigned long seed)
   sp.species[1] = (vt_species){0.5, 1.2, 0};
   vt_system *s;
   if (vt_system_create(&sp, &s)) return NULL;
-  vt_param ps[2] = {{.key = "inner", .kind = VT_PARAM_NUMBER, .num = 2.5},
-                    {.key = "outer", .kind = VT_PARAM_NUMBER, .num = 2.75}};
-  vt_params in = {2, ps};
-  vt_potential *p;
-  if (vt_potential_create("lj_smooth", &in, &p)) { vt_system_free(s); return NULL; }
-  vt_system_set_potential(s, p);
-  vt_potential_unref(p);
-  return s;
+  return ref_with_wahns(s);
 }
 
 /* NVT at temperature T for `steps` steps (tau 0.2, chain 3, dt 0.005). */

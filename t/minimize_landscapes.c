@@ -20,6 +20,7 @@
  * errors, and interruption. */
 #include "tap.h"
 #include "vitrum.h"
+#include "refdata.h"
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 #include <string.h>
@@ -67,14 +68,7 @@ static vt_system *random_glass(size_t n, unsigned long seed)
   sp.seed = seed;
   vt_system *s;
   if (vt_system_create(&sp, &s)) return NULL;
-  vt_param ps[2] = {{.key = "inner", .kind = VT_PARAM_NUMBER, .num = 2.5},
-                    {.key = "outer", .kind = VT_PARAM_NUMBER, .num = 2.75}};
-  vt_params in = {2, ps};
-  vt_potential *p;
-  if (vt_potential_create("lj_smooth", &in, &p)) { vt_system_free(s); return NULL; }
-  vt_system_set_potential(s, p);
-  vt_potential_unref(p);
-  return s;
+  return ref_with_wahns(s);
 }
 
 static double dist(const vt_system *s, size_t i, size_t j)

@@ -86,6 +86,26 @@ __attribute__((unused)) static double ref_summary(const char *tag, const char *k
   return v;
 }
 
+/* The WAHNs potential of wahn_pot.in: lj_smooth between 2.5 and 2.75 sigma_ij. */
+__attribute__((unused)) static vt_potential *ref_wahns_potential(void)
+{
+  vt_param ps[2] = {{.key = "inner", .kind = VT_PARAM_NUMBER, .num = 2.5},
+                    {.key = "outer", .kind = VT_PARAM_NUMBER, .num = 2.75}};
+  vt_params in = {2, ps};
+  vt_potential *p;
+  return vt_potential_create("lj_smooth", &in, &p) ? NULL : p;
+}
+
+/* Give s the WAHNs potential; on failure free s and return NULL. */
+__attribute__((unused)) static vt_system *ref_with_wahns(vt_system *s)
+{
+  vt_potential *p = ref_wahns_potential();
+  if (!p) { vt_system_free(s); return NULL; }
+  vt_system_set_potential(s, p);
+  vt_potential_unref(p);
+  return s;
+}
+
 /* A WAHNs system (diameters 1.0/1.2 by type, masses 1/1.728) at the
  * reference positions, with the lj_smooth potential of wahn_pot.in. */
 __attribute__((unused)) static vt_system *ref_wahns_system(const ref_atoms *r)
@@ -99,14 +119,7 @@ __attribute__((unused)) static vt_system *ref_wahns_system(const ref_atoms *r)
   vt_system_set_diameters(s, sig);
   vt_system_set_positions(s, r->x);
   free(sig);
-  vt_param ps[2] = {{.key = "inner", .kind = VT_PARAM_NUMBER, .num = 2.5},
-                    {.key = "outer", .kind = VT_PARAM_NUMBER, .num = 2.75}};
-  vt_params in = {2, ps};
-  vt_potential *p;
-  if (vt_potential_create("lj_smooth", &in, &p)) { vt_system_free(s); return NULL; }
-  vt_system_set_potential(s, p);
-  vt_potential_unref(p);
-  return s;
+  return ref_with_wahns(s);
 }
 
 #endif
