@@ -202,9 +202,32 @@ static void test_errors(void)
   if (H) {
     vt_moduli m;
     ok(vt_hessian_moduli(H, &m) == 0 && isfinite(m.G), "moduli of the dimer are finite");
+    /* the Levenberg-Marquardt shift adds mu = shift * (mean diagonal) to the
+     * diagonal of the dense matrix and of H x, and nothing else */
+    double D0[36], D1[36], tr = 0, v[6] = {0.3, -0.2, 0.5, 0.1, 0.7, -0.4}, y0[6], y1[6];
+    vt_hessian_dense(H, 0, D0);
+    vt_hessian_apply(H, 0, v, y0);
+    for (int k = 0; k < 6; k++) tr += D0[7 * k];
+    vt_hessian *Hs = NULL;
+    vt_hessian_opts so = {.shift = 0.01};
+    rc = vt_hessian_create(s, &so, &Hs);
+    if (ok(rc == 0, "shifted Hessian of the dimer: %s", rc ? vt_errmsg() : "ok")) {
+      vt_hessian_dense(Hs, 0, D1);
+      vt_hessian_apply(Hs, 0, v, y1);
+      double mu = 0.01 * tr / 6, worst = 0, worsty = 0;
+      for (int p = 0; p < 6; p++) {
+        for (int q = 0; q < 6; q++) worst = fmax(worst, fabs(D1[6 * p + q] - D0[6 * p + q] - (p == q ? mu : 0.0)));
+        worsty = fmax(worsty, fabs(y1[p] - y0[p] - mu * v[p]));
+      }
+      ok(worst < 1e-14 * tr && worsty < 1e-14 * tr, "shift: dense and apply gain mu I exactly (%.2g, %.2g)", worst, worsty);
+      vt_hessian_free(Hs);
+    }
     vt_hessian_free(H);
     H = NULL;
   }
+  vt_hessian_opts neg = {.shift = -1};
+  rc = vt_hessian_create(s, &neg, &H);
+  ok(rc == VT_EINVAL && H == NULL && strstr(vt_errmsg(), "shift"), "negative shift: %s", vt_errmsg());
   vt_system_free(s);
 
   /* a rattler */
@@ -214,6 +237,20 @@ static void test_errors(void)
   vt_system_set_positions(s, x3);
   rc = vt_hessian_create(s, NULL, &H);
   ok(rc == VT_ESINGULAR && strstr(vt_errmsg(), "particle 3 has no interacting neighbour"), "rattler: %s", vt_errmsg());
+  {
+    vt_hessian_opts so = {.shift = 1e-3};
+    rc = vt_hessian_create(s, &so, &H);
+    ok(rc == 0, "rattler with a shift: factorizes (%s)", rc ? vt_errmsg() : "ok");
+    if (H) {
+      /* a force on the rattler alone moves it by F / mu (net force removed first) */
+      double b[9] = {0}, xs[9];
+      b[6] = 1.0;
+      vt_hessian_solve(H, 1, b, xs);
+      ok(isfinite(xs[6]) && xs[6] > 0, "rattler with a shift: a finite, downhill response (%g)", xs[6]);
+      vt_hessian_free(H);
+      H = NULL;
+    }
+  }
   vt_system_free(s);
 
   /* an unminimized random configuration is not a minimum */

@@ -153,7 +153,7 @@ static int snapshot(vt_hessian *H, vt_system *s)
   char *has = calloc(n, 1);
   if (!has) return vt_error(VT_ENOMEM, "hessian: out of memory");
   for (size_t k = 0; k < np; k++) has[H->pi[k]] = has[H->pj[k]] = 1;
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n && H->shift == 0; i++)
     if (!has[i]) {
       free(has);
       return vt_error(VT_ESINGULAR,
@@ -179,6 +179,13 @@ static int assemble(vt_hessian *H)
   for (size_t k = 0; k < np; k++) {       /* H_ii = sum_j K_ij (serial: deterministic, cheap) */
     double *a = D + 9 * (size_t)H->pi[k], *b = D + 9 * (size_t)H->pj[k];
     for (int q = 0; q < 9; q++) { a[q] += Kb[9 * k + q]; b[q] += Kb[9 * k + q]; }
+  }
+  if (H->shift > 0) {
+    double tr = 0;
+    for (size_t i = 0; i < n; i++) tr += D[9 * i] + D[9 * i + 4] + D[9 * i + 8];
+    H->mu = H->shift * fabs(tr) / (double)dim;
+    if (!(H->mu > 0)) H->mu = H->shift;   /* no interactions at all: an absolute shift */
+    for (size_t i = 0; i < n; i++) { D[9 * i] += H->mu; D[9 * i + 4] += H->mu; D[9 * i + 8] += H->mu; }
   }
   size_t nnz = 6 * n + 9 * np;
   H->A = cholmod_l_allocate_sparse(dim, dim, nnz, 1, 1, -1, CHOLMOD_REAL, &H->cc);
@@ -282,6 +289,11 @@ int vt_hessian_create(vt_system *s, const vt_hessian_opts *opts, vt_hessian **ou
   H->dim = 3 * s->n;
   H->nr = H->dim - 3;
   H->singular_tol = opts && opts->singular_tol > 0 ? opts->singular_tol : 1e-12;
+  H->shift = opts && opts->shift > 0 ? opts->shift : 0.0;
+  if (opts && !(opts->shift >= 0 && isfinite(opts->shift))) {
+    free(H);
+    return vt_error(VT_EINVAL, "hessian: shift must be a finite number >= 0 (got %g)", opts->shift);
+  }
   int rc = snapshot(H, s);
   if (rc) { vt_hessian_free(H); return rc; }
   if (!cholmod_l_start(&H->cc)) { vt_hessian_free(H); return vt_error(VT_ENOMEM, "hessian: CHOLMOD could not start"); }
@@ -347,6 +359,8 @@ void vt_hessian_apply(const vt_hessian *H, int mass_weighted, const double *x, d
       y[3 * j + a] -= v;
     }
   }
+  if (H->mu != 0)
+    for (size_t k = 0; k < 3 * n; k++) y[k] += H->mu * x[k];
   if (mass_weighted) {
     for (size_t i = 0; i < n; i++)
       for (int a = 0; a < 3; a++) y[3 * i + a] /= sqrt(H->mass[i]);
@@ -371,6 +385,7 @@ int vt_hessian_dense(const vt_hessian *H, int mass_weighted, double *out)
         out[(3 * j + a) * dim + 3 * i + b] -= v;
       }
   }
+  for (size_t p = 0; p < dim; p++) out[p * dim + p] += H->mu;
   if (mass_weighted)
     for (size_t p = 0; p < dim; p++)
       for (size_t q = 0; q < dim; q++) out[p * dim + q] /= sqrt(H->mass[p / 3] * H->mass[q / 3]);

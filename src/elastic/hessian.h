@@ -31,6 +31,15 @@ typedef struct vt_hessian_opts {
   /* A Cholesky pivot L_kk^2 below singular_tol * max_k L_kk^2 is reported as
    * a zero mode besides the translations (VT_ESINGULAR). 0: default 1e-12. */
   double singular_tol;
+  /* Levenberg-Marquardt shift: factorize H + mu I with mu = shift times the
+   * mean diagonal entry of H (0: none, the default), which is positive
+   * definite for a large enough shift even at a saddle; particles without
+   * interacting neighbours are then allowed. vt_hessian_apply and
+   * vt_hessian_dense include mu; solves (last particle held fixed, as
+   * always) give a damped Newton direction. For minimizers
+   * (src/minimize/newton.c): moduli, dipoles and modes of a shifted object
+   * are not physical quantities. */
+  double shift;
 } vt_hessian_opts;
 
 /* Assemble and factorize (opts may be NULL). Needs a potential; brings the

@@ -23,6 +23,8 @@ struct vt_hessian {
   size_t *pstart;         /* n+1: pairs with first index i */
   vt_hessian_state st;
   double singular_tol;
+  double shift;           /* relative Levenberg-Marquardt shift (opts) */
+  double mu;              /* the absolute shift added to the diagonal */
   /* CHOLMOD */
   cholmod_common cc;
   int cc_started;

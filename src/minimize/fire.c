@@ -46,22 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { EULER_IMPLICIT = 0, VERLET = 1, EULER_EXPLICIT = 2 };
-
-typedef struct {
-  /* parameters */
-  double dt0, dtmax_set, dtmin_set, tmin_ratio;
-  double dtmax, dtmin, dtgrow, dtshrink, alpha0, alphashrink, dmax, maxmove_set, maxmove;
-  long delaystep, vdfmax;
-  int halfstepback, initialdelay, integrator, masses;
-  /* state */
-  size_t n;
-  double *v;       /* 3n velocities */
-  double *im;      /* n inverse masses (1 with masses = false) */
-  double dt, alpha, dtv, dtx;
-  long it, last_negative, nneg;
-  int flagv0;
-} fire_state;
+typedef vt_fire_state fire_state;
 
 static const char *const fire_params[] = {"dt", "dtmax", "dtmin", "delaystep", "dtgrow", "dtshrink", "alpha0",
                                           "alphashrink", "dmax", "vdfmax", "halfstepback", "initialdelay",
@@ -84,7 +69,7 @@ static void fire2_init(void *vs)
   st->vdfmax = 2000;
   st->halfstepback = 1;
   st->initialdelay = 1;
-  st->integrator = EULER_IMPLICIT;
+  st->integrator = VT_FIRE_EULER_IMPLICIT;
   st->masses = 1;
 }
 
@@ -98,7 +83,7 @@ static void fire1_init(void *vs)
   st->vdfmax = 0;
   st->halfstepback = 0;
   st->initialdelay = 0;
-  st->integrator = EULER_EXPLICIT;
+  st->integrator = VT_FIRE_EULER_EXPLICIT;
 }
 
 static const vt_minimizer_type fire_type, fire2_type;
@@ -112,9 +97,9 @@ static int fire_param(void *vs, const vt_param *p)
   int rc = 0;
   if (strcmp(k, "integrator") == 0) {
     if (p->kind != VT_PARAM_STRING) return vt_error(VT_EINVAL, "fire: parameter 'integrator' must be a string");
-    if (strcmp(p->str, "eulerimplicit") == 0) st->integrator = EULER_IMPLICIT;
-    else if (strcmp(p->str, "verlet") == 0) st->integrator = VERLET;
-    else if (strcmp(p->str, "eulerexplicit") == 0) st->integrator = EULER_EXPLICIT;
+    if (strcmp(p->str, "eulerimplicit") == 0) st->integrator = VT_FIRE_EULER_IMPLICIT;
+    else if (strcmp(p->str, "verlet") == 0) st->integrator = VT_FIRE_VERLET;
+    else if (strcmp(p->str, "eulerexplicit") == 0) st->integrator = VT_FIRE_EULER_EXPLICIT;
     else return vt_error(VT_EINVAL, "fire: integrator '%s' unknown (known: eulerimplicit, verlet, eulerexplicit)", p->str);
     return 0;
   }
@@ -247,11 +232,11 @@ static int fire_iterate(void *vs, vt_minimizer *m)
    * is also capped: dtx = min(dtv, maxmove / max|v|), maxmove = 10 dmax by
    * default. In a quench from a liquid this cap never binds and the steps
    * are LAMMPS's. */
-  const double kick = st->integrator == VERLET ? 0.5 * dtv : dtv;
+  const double kick = st->integrator == VT_FIRE_VERLET ? 0.5 * dtv : dtv;
   for (size_t i = 0; i < n; i++)
     for (int k = 0; k < 3; k++) {
       size_t q = 3 * i + k;
-      if (st->integrator != EULER_EXPLICIT) v[q] += kick * f[q] * im[i];
+      if (st->integrator != VT_FIRE_EULER_EXPLICIT) v[q] += kick * f[q] * im[i];
       if (mix) v[q] = scale1 * v[q] + scale2 * f[q];
     }
   double vnew = vt_min_absmax(v, n3), dtx = dtv;
@@ -259,12 +244,12 @@ static int fire_iterate(void *vs, vt_minimizer *m)
   st->dtx = dtx;
   for (size_t q = 0; q < n3; q++) x[q] += dtx * v[q];
   /* explicit Euler kicks after the move, with the forces at the old positions */
-  if (st->integrator == EULER_EXPLICIT)
+  if (st->integrator == VT_FIRE_EULER_EXPLICIT)
     for (size_t i = 0; i < n; i++)
       for (int k = 0; k < 3; k++) v[3 * i + k] += dtv * f[3 * i + k] * im[i];
   vt_system_invalidate(s);
   if ((rc = vt_min_eval(m))) return rc;
-  if (st->integrator == VERLET)
+  if (st->integrator == VT_FIRE_VERLET)
     for (size_t i = 0; i < n; i++)
       for (int k = 0; k < 3; k++) v[3 * i + k] += kick * s->f[3 * i + k] * im[i];
   st->flagv0 = 0;

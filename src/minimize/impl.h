@@ -17,6 +17,25 @@ double vt_min_absmax(const double *a, size_t n);
 int vt_min_param_number(const vt_minimizer_type *T, const vt_param *p, double lo, double hi, double *out);
 int vt_min_param_bool(const vt_minimizer_type *T, const vt_param *p, int *out);
 
+/* The state of FIRE and FIRE 2.0 (fire.c), visible so that newton.c can
+ * embed one and drive it through vt_minimizer_fire2's functions. */
+enum { VT_FIRE_EULER_IMPLICIT = 0, VT_FIRE_VERLET = 1, VT_FIRE_EULER_EXPLICIT = 2 };
+
+typedef struct {
+  /* parameters */
+  double dt0, dtmax_set, dtmin_set, tmin_ratio;
+  double dtmax, dtmin, dtgrow, dtshrink, alpha0, alphashrink, dmax, maxmove_set, maxmove;
+  long delaystep, vdfmax;
+  int halfstepback, initialdelay, integrator, masses;
+  /* state */
+  size_t n;
+  double *v;       /* 3n velocities */
+  double *im;      /* n inverse masses (1 with masses = false) */
+  double dt, alpha, dtv, dtx;
+  long it, last_negative, nneg;
+  int flagv0;
+} vt_fire_state;
+
 /* Line search along d from the current point (alpha = 0, forces current),
  * where phi(a) = U(x + a d) and phi'(0) = -F.d < 0. It looks for a step
  * meeting the strong Wolfe conditions |phi'(a)| <= sigma |phi'(0)| and

@@ -1,7 +1,9 @@
 # Energy minimizers (see src/minimize/minimize.h): FIRE and FIRE 2.0,
-# conjugate gradient, steepest descent; one type descriptor per algorithm.
+# conjugate gradient, steepest descent, the FIRE -> Newton hybrid (on the
+# sparse Hessian of src/elastic); one type descriptor per algorithm.
 libvitrum_la_SOURCES += src/minimize/minimizer.c src/minimize/linesearch.c \
-	src/minimize/fire.c src/minimize/cg.c src/minimize/steepest.c
+	src/minimize/fire.c src/minimize/cg.c src/minimize/steepest.c \
+	src/minimize/newton.c
 nobase_vitruminclude_HEADERS += src/minimize/minimize.h
 EXTRA_DIST += src/minimize/impl.h scripts/bench/minimize_fire.sh scripts/bench/minimize_compare.lua \
 	scripts/bench/minimize_gsl.sh \

@@ -18,6 +18,9 @@
  *                          a derivative-based Wolfe line search (linesearch.c)
  *   vt_minimizer_steepest  steepest descent with the same line search, or
  *                          (mode "flow") small-step gradient flow
+ *   vt_minimizer_newton    FIRE 2.0 until the forces are small, then Newton
+ *                          steps on the sparse Hessian (CHOLMOD), refactorized
+ *                          only when convergence slows (newton.c)
  *
  * The system: positions move in place (images stay consistent: positions
  * only ever move by increments, wrapping happens at neighbor-list rebuilds),
@@ -99,7 +102,8 @@ extern const vt_minimizer_type *const vt_minimizer_fire;
 extern const vt_minimizer_type *const vt_minimizer_fire2;
 extern const vt_minimizer_type *const vt_minimizer_cg;
 extern const vt_minimizer_type *const vt_minimizer_steepest;
-/* Look-up by name ("fire2", "fire", "cg", "steepest"); NULL if unknown. */
+extern const vt_minimizer_type *const vt_minimizer_newton;
+/* Look-up by name ("fire2", "fire", "cg", "steepest", "newton"); NULL if unknown. */
 const vt_minimizer_type *vt_minimizer_type_find(const char *name);
 
 /* Allocate a minimizer; params (may be NULL) are named values: the common

@@ -1,0 +1,376 @@
+/* A FIRE -> Newton hybrid: FIRE 2.0 (fire.c, every parameter available)
+ * while the largest force component is above `newton_fmax`, then Newton
+ * steps on the sparse Hessian (src/elastic/hessian.h: assembled, factorized
+ * by CHOLMOD, translations projected out), the obvious candidate named by
+ * issue 7 for the VHG inner loop, where each re-minimization starts next to
+ * a minimum.
+ *
+ * Newton phase. A step solves H0 d = F with the factor H0 of the Hessian at
+ * some earlier point of this phase (the chord, or simplified Newton,
+ * method: Kelley, Iterative Methods for Linear and Nonlinear Equations,
+ * SIAM (1995), section 5.4; Dennis and Schnabel, Numerical Methods for
+ * Unconstrained Optimization (1996), section 5.4). Any positive definite
+ * H0 makes d a descent direction; the factor is rebuilt at the current
+ * point whenever the last step did not reduce the largest force by the
+ * factor `refactor` (default 0.1: a fresh Hessian converges quadratically,
+ * a stale one linearly), so a factorization, the expensive part, is spent
+ * only when the old one stops paying. A step longer than `max_disp` (largest
+ * component) is scaled down (a trust region in the max norm). The step is
+ * accepted when the energy drops by more than its rounding noise, or stays
+ * within the noise while the largest force drops (near the minimum, energy
+ * differences of F^2/k are far below the rounding of U and the forces are
+ * the only reliable judge); otherwise it is halved up to `backtracks` times,
+ * then retried with a fresh factor, and if even a fresh factor fails the
+ * phase hands back to FIRE.
+ *
+ * Hessians that are not positive definite (a saddle, a rattler without
+ * neighbours, a floppy zero mode) cannot be factorized as they are: the
+ * factorization is retried once with a Levenberg-Marquardt shift
+ * (H + mu I, mu = `shift` times the mean diagonal entry; Nocedal and
+ * Wright, Numerical Optimization (2006), section 3.4); if that also fails,
+ * or a Newton step fails on a fresh factor, FIRE takes over (restarted)
+ * until the largest force is 10 times smaller than at the failure, and
+ * Newton is tried again from there.
+ *
+ * Counters readable by name (m:get / vt_minimizer_get): factorizations,
+ * newton_steps, fire_steps, solves, fallbacks, phase (0 FIRE, 1 Newton).
+ * One FIRE step costs one or two force evaluations; one Newton step costs a
+ * solve and one force evaluation per trial point, plus a factorization when
+ * the factor is refreshed (its own force, virial evaluation included). */
+#include "minimize/impl.h"
+#include "core/error.h"
+#include "elastic/hessian.h"
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { PHASE_FIRE = 0, PHASE_NEWTON = 1 };
+
+typedef struct {
+  /* parameters */
+  double newton_fmax;   /* switch to Newton below this largest force component */
+  double refactor;      /* refresh the factor when fmax_new > refactor * fmax_old */
+  double max_disp;      /* largest component of one Newton step */
+  double shift;         /* Levenberg-Marquardt retry: mu = shift * mean diagonal */
+  long backtracks;      /* halvings of a rejected step */
+  int reuse;            /* keep the factor from one minimization to the next */
+  long memory;          /* L-BFGS pairs kept on top of the factor (0: chord steps) */
+  /* the FIRE 2.0 engine, driven through vt_minimizer_fire2's functions */
+  vt_fire_state fire;
+  /* state */
+  size_t n;
+  vt_hessian *H;        /* factor in use (NULL: build one at the next Newton step) */
+  int fresh;            /* H was factorized at the current point */
+  int phase;
+  double gate;          /* FIRE hands over to Newton below this fmax */
+  double *d, *f0;       /* 3n: step, forces at its start */
+  /* L-BFGS corrections on top of the factor (memory pairs, a ring) */
+  double *S, *Y, *rho, *alpha;
+  size_t count, head;
+  long factorizations, newton_steps, fire_steps, solves, fallbacks;
+} newton_state;
+
+static const char *const newton_params[] = {
+  "newton_fmax", "refactor", "max_disp", "shift", "backtracks", "reuse", "memory",
+  /* forwarded to FIRE 2.0 (fire.c) */
+  "dt", "dtmax", "dtmin", "delaystep", "dtgrow", "dtshrink", "alpha0", "alphashrink", "dmax", "vdfmax",
+  "halfstepback", "initialdelay", "integrator", "masses", "maxmove", NULL};
+
+static int own_param(const char *key)
+{
+  for (int q = 0; q < 7; q++) if (strcmp(newton_params[q], key) == 0) return 1;
+  return 0;
+}
+
+static const vt_minimizer_type newton_type;
+
+static void newton_init(void *vs)
+{
+  newton_state *st = vs;
+  st->newton_fmax = 1e-1;
+  st->refactor = 0.1;
+  st->max_disp = 0.1;
+  st->shift = 1e-3;
+  st->backtracks = 4;
+  st->reuse = 1;
+  st->memory = 8;
+  vt_minimizer_fire2->init(&st->fire);
+}
+
+static int newton_param(void *vs, const vt_param *p)
+{
+  newton_state *st = vs;
+  const vt_minimizer_type *T = &newton_type;
+  double v;
+  int rc;
+  if (!own_param(p->key)) return vt_minimizer_fire2->param(&st->fire, p);
+  if (strcmp(p->key, "newton_fmax") == 0) {
+    if ((rc = vt_min_param_number(T, p, 0.0, INFINITY, &v))) return rc;
+    st->newton_fmax = v;
+  } else if (strcmp(p->key, "refactor") == 0) {
+    if ((rc = vt_min_param_number(T, p, 0.0, 1.0, &v))) return rc;
+    st->refactor = v;
+  } else if (strcmp(p->key, "max_disp") == 0) {
+    if ((rc = vt_min_param_number(T, p, DBL_MIN, INFINITY, &v))) return rc;
+    st->max_disp = v;
+  } else if (strcmp(p->key, "shift") == 0) {
+    if ((rc = vt_min_param_number(T, p, 0.0, INFINITY, &v))) return rc;
+    st->shift = v;
+  } else if (strcmp(p->key, "memory") == 0) {
+    if ((rc = vt_min_param_number(T, p, 0.0, 1000.0, &v))) return rc;
+    if (v != floor(v)) return vt_error(VT_EINVAL, "newton: parameter 'memory' must be an integer");
+    if (st->n && (long)v > st->memory)
+      return vt_error(VT_EINVAL, "newton: 'memory' can only grow before the first minimization");
+    st->memory = (long)v;
+  } else if (strcmp(p->key, "reuse") == 0) {
+    return vt_min_param_bool(T, p, &st->reuse);
+  } else {
+    if ((rc = vt_min_param_number(T, p, 0.0, 60.0, &v))) return rc;
+    if (v != floor(v)) return vt_error(VT_EINVAL, "newton: parameter 'backtracks' must be an integer");
+    st->backtracks = (long)v;
+  }
+  return 0;
+}
+
+static int newton_check(void *vs)
+{
+  newton_state *st = vs;
+  int rc = vt_minimizer_fire2->check(&st->fire);
+  return rc ? vt_error_prefix(rc, "newton: ") : 0;
+}
+
+/* The quasi-Newton history is relative to the factor: both go together. */
+static void drop_factor(newton_state *st)
+{
+  vt_hessian_free(st->H);
+  st->H = NULL;
+  st->fresh = 0;
+  st->count = st->head = 0;
+}
+
+static void newton_free(void *vs)
+{
+  newton_state *st = vs;
+  drop_factor(st);
+  free(st->d); free(st->f0); free(st->S); free(st->Y); free(st->rho); free(st->alpha);
+  st->d = st->f0 = st->S = st->Y = st->rho = st->alpha = NULL;
+  st->n = 0;
+  vt_minimizer_fire2->free(&st->fire);
+}
+
+static int newton_alloc(void *vs, size_t n)
+{
+  newton_state *st = vs;
+  int rc = vt_minimizer_fire2->alloc(&st->fire, n);
+  if (rc) return rc;
+  size_t M = st->memory ? (size_t)st->memory : 1;
+  st->d = malloc(3 * n * sizeof(double));
+  st->f0 = malloc(3 * n * sizeof(double));
+  st->S = malloc(M * 3 * n * sizeof(double));
+  st->Y = malloc(M * 3 * n * sizeof(double));
+  st->rho = malloc(M * sizeof(double));
+  st->alpha = malloc(M * sizeof(double));
+  if (!st->d || !st->f0 || !st->S || !st->Y || !st->rho || !st->alpha) {
+    newton_free(vs);
+    return vt_error(VT_ENOMEM, "newton: out of memory for %zu particles", n);
+  }
+  st->n = n;
+  return 0;
+}
+
+/* The factor survives restarts and new starts (it only ever serves as the
+ * chord matrix, and a refresh follows as soon as it stops paying): in a
+ * sequence of nearby minimizations, the VHG loop's, the factor of the last
+ * minimum starts the next one. */
+static int newton_restart(void *vs, vt_minimizer *m)
+{
+  newton_state *st = vs;
+  st->fresh = 0;
+  if (!st->reuse) drop_factor(st);
+  st->phase = PHASE_FIRE;
+  st->gate = st->newton_fmax;
+  return vt_minimizer_fire2->restart(&st->fire, m);
+}
+
+static int newton_set(void *vs, vt_minimizer *m)
+{
+  newton_state *st = vs;
+  st->factorizations = st->newton_steps = st->fire_steps = st->solves = st->fallbacks = 0;
+  return newton_restart(vs, m);
+}
+
+/* Factorize the Hessian at the current point: plain, then shifted. Returns
+ * 0 with st->H set, VT_ESINGULAR when neither is positive definite, or
+ * another error. */
+static int factorize(newton_state *st, vt_minimizer *m)
+{
+  drop_factor(st);
+  vt_hessian_opts o = {0};
+  int rc = vt_hessian_create(m->s, &o, &st->H);
+  st->factorizations++;
+  if (rc == VT_ESINGULAR && st->shift > 0) {
+    o.shift = st->shift;
+    rc = vt_hessian_create(m->s, &o, &st->H);
+    st->factorizations++;
+  }
+  if (rc) { st->H = NULL; return rc; }
+  st->fresh = 1;
+  /* the snapshot evaluated the system (with the virial): keep m current */
+  return vt_min_eval(m);
+}
+
+/* Hand back to FIRE until the force is 10 times smaller. */
+static int fall_back(newton_state *st, vt_minimizer *m)
+{
+  drop_factor(st);
+  st->fallbacks++;
+  st->phase = PHASE_FIRE;
+  st->gate = 0.1 * fmin(m->fmax, st->gate);
+  return vt_minimizer_fire2->restart(&st->fire, m);
+}
+
+static int fire_step(newton_state *st, vt_minimizer *m)
+{
+  st->fire_steps++;
+  return vt_minimizer_fire2->iterate(&st->fire, m);
+}
+
+/* Remember the step just taken: s_k = a d, y_k = g_new - g_old = F_old - F_new. */
+static void remember(newton_state *st, const double *fnew, double a)
+{
+  const size_t n3 = 3 * st->n;
+  if (st->memory == 0) return;
+  size_t slot = (st->head + st->count) % (size_t)st->memory;
+  if (st->count == (size_t)st->memory) { slot = st->head; st->head = (st->head + 1) % (size_t)st->memory; }
+  else st->count++;
+  double *S = st->S + n3 * slot, *Y = st->Y + n3 * slot;
+  double sy = 0, ss = 0, yy = 0;
+  for (size_t q = 0; q < n3; q++) {
+    S[q] = a * st->d[q];
+    Y[q] = st->f0[q] - fnew[q];
+    sy += S[q] * Y[q]; ss += S[q] * S[q]; yy += Y[q] * Y[q];
+  }
+  /* keep only pairs with safely positive curvature (the update then stays
+   * positive definite) */
+  if (!(sy > 1e-12 * sqrt(ss * yy))) {
+    if (slot == (st->head + st->count - 1) % (size_t)st->memory && st->count > 0) st->count--;
+    return;
+  }
+  st->rho[slot] = 1.0 / sy;
+}
+
+/* d = B^-1 F with the L-BFGS two-loop recursion (Nocedal and Wright,
+ * Algorithm 7.4) on top of the factor: B_0^-1 = H0^+. */
+static int direction(newton_state *st)
+{
+  const size_t n3 = 3 * st->n, M = (size_t)st->memory;
+  double *q = st->d;
+  memcpy(q, st->f0, n3 * sizeof(double));
+  for (size_t k = st->count; k-- > 0;) {
+    size_t slot = (st->head + k) % M;
+    const double *S = st->S + n3 * slot, *Y = st->Y + n3 * slot;
+    double al = st->rho[slot] * vt_min_dot(S, q, n3);
+    st->alpha[slot] = al;
+    for (size_t i = 0; i < n3; i++) q[i] -= al * Y[i];
+  }
+  int rc = vt_hessian_solve(st->H, 1, q, q);
+  if (rc) return rc;
+  st->solves++;
+  for (size_t k = 0; k < st->count; k++) {
+    size_t slot = (st->head + k) % M;
+    const double *S = st->S + n3 * slot, *Y = st->Y + n3 * slot;
+    double be = st->rho[slot] * vt_min_dot(Y, q, n3), c = st->alpha[slot] - be;
+    for (size_t i = 0; i < n3; i++) q[i] += c * S[i];
+  }
+  return 0;
+}
+
+static int newton_iterate(void *vs, vt_minimizer *m)
+{
+  newton_state *st = vs;
+  vt_system *s = m->s;
+  const size_t n3 = 3 * st->n;
+  int rc;
+
+  if (st->phase == PHASE_FIRE) {
+    if (!(m->fmax < st->gate)) return fire_step(st, m);
+    st->phase = PHASE_NEWTON;
+  }
+  m->etol_ok = 0;   /* the energy test is FIRE's; Newton stops on forces */
+
+  const double e0 = m->energy, fmax0 = m->fmax;
+  const double noise = 100.0 * DBL_EPSILON * (fabs(e0) + DBL_MIN);
+  memcpy(st->f0, s->f, n3 * sizeof(double));
+
+  for (int attempt = 0; attempt < 2; attempt++) {
+    if (!st->H) {
+      rc = factorize(st, m);
+      if (rc == VT_ESINGULAR) { vt_error_clear(); if ((rc = fall_back(st, m))) return rc; return fire_step(st, m); }
+      if (rc) return rc;
+    }
+    if ((rc = direction(st))) return rc;
+    double dm = vt_min_absmax(st->d, n3), a = 1.0, at = 0.0;   /* at: where the system is along d */
+    if (!isfinite(dm)) return vt_error(VT_ENONFINITE, "newton: the Newton step is not finite");
+    if (dm > st->max_disp) a = st->max_disp / dm;
+    for (long b = 0; b <= st->backtracks; b++, a *= 0.5) {
+      /* moves are increments: positions wrapped at a neighbor-list rebuild
+       * keep their image counts consistent */
+      vt_min_move(m, st->d, a - at);
+      at = a;
+      if ((rc = vt_min_eval(m))) return rc;
+      int better = m->energy < e0 - noise || (m->energy <= e0 + noise && m->fmax < fmax0);
+      if (better) {
+        st->newton_steps++;
+        st->fresh = 0;
+        if (!(m->fmax <= st->refactor * fmax0)) drop_factor(st);   /* slow: refresh next step */
+        else remember(st, s->f, a);
+        return VT_MIN_CONTINUE;
+      }
+    }
+    /* rejected: back to the start of the step */
+    vt_min_move(m, st->d, -at);
+    if ((rc = vt_min_eval(m))) return rc;
+    if (st->fresh) break;        /* a fresh factor failed too */
+    if (st->count > 0) {         /* first retry with the factor alone */
+      st->count = st->head = 0;
+      attempt--;
+      continue;
+    }
+    drop_factor(st);             /* then with the Hessian at this point */
+  }
+  /* Newton cannot improve on this point. At the rounding floor there is
+   * nothing left to gain: let the caller's test decide (stuck). */
+  if (fmax0 < 1e3 * DBL_EPSILON * (fabs(e0) / (double)(st->n ? st->n : 1) + 1.0)) return VT_MIN_STUCK;
+  if ((rc = fall_back(st, m))) return rc;
+  return fire_step(st, m);
+}
+
+static int newton_get(const void *vs, const char *k, double *out)
+{
+  const newton_state *st = vs;
+  if (strcmp(k, "newton_fmax") == 0) *out = st->newton_fmax;
+  else if (strcmp(k, "refactor") == 0) *out = st->refactor;
+  else if (strcmp(k, "max_disp") == 0) *out = st->max_disp;
+  else if (strcmp(k, "shift") == 0) *out = st->shift;
+  else if (strcmp(k, "backtracks") == 0) *out = (double)st->backtracks;
+  else if (strcmp(k, "reuse") == 0) *out = st->reuse;
+  else if (strcmp(k, "memory") == 0) *out = (double)st->memory;
+  else if (strcmp(k, "factorizations") == 0) *out = (double)st->factorizations;
+  else if (strcmp(k, "newton_steps") == 0) *out = (double)st->newton_steps;
+  else if (strcmp(k, "fire_steps") == 0) *out = (double)st->fire_steps;
+  else if (strcmp(k, "solves") == 0) *out = (double)st->solves;
+  else if (strcmp(k, "fallbacks") == 0) *out = (double)st->fallbacks;
+  else if (strcmp(k, "phase") == 0) *out = st->phase;
+  else return vt_minimizer_fire2->get(&st->fire, k, out);
+  return 0;
+}
+
+static const vt_minimizer_type newton_type = {
+  .name = "newton", .size = sizeof(newton_state), .params = newton_params,
+  .init = newton_init, .param = newton_param, .check = newton_check, .alloc = newton_alloc,
+  .set = newton_set, .iterate = newton_iterate, .restart = newton_restart, .get = newton_get,
+  .free = newton_free,
+};
+
+const vt_minimizer_type *const vt_minimizer_newton = &newton_type;

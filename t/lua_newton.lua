@@ -1,0 +1,139 @@
+-- vt.newton: the FIRE -> Newton hybrid on the sparse Hessian. It must find
+-- the same minimum as FIRE from a start next to one (the VHG inner loop),
+-- converge quadratically when the Hessian is refreshed every step, reuse a
+-- factor across nearby minimizations, hand over from FIRE when started in
+-- the liquid, get through singular Hessians (clusters: rotations) with the
+-- shifted factorization, and refuse bad parameters by name.
+local T = dofile(os.getenv("VT_SRCDIR") .. "/t/tap.lua")
+local vt = require "vitrum"
+
+local pot = vt.potential.lj_smooth{ inner = 2.5, outer = 2.75 }
+local function load(name)
+  local s = vt.read(T.shared .. "/reference/" .. name, { diameters = { 1.0, 1.2 } })
+  s:set_potential(pot)
+  return s
+end
+
+-- largest difference of positions up to a uniform translation (FIRE with
+-- unequal masses lets the centre drift; Newton steps have no net part)
+local function maxdiff(a, b)
+  local xa, xb, L = a:positions(), b:positions(), a.box
+  local d, mean = {}, { 0, 0, 0 }
+  for i = 1, a.n do
+    d[i] = {}
+    for k = 1, 3 do
+      local v = xa[i][k] - xb[i][k]
+      v = v - L[k] * math.floor(v / L[k] + 0.5)
+      d[i][k] = v
+      mean[k] = mean[k] + v / a.n
+    end
+  end
+  local w = 0
+  for i = 1, a.n do for k = 1, 3 do w = math.max(w, math.abs(d[i][k] - mean[k])) end end
+  return w
+end
+
+-- the VHG situation: the reference inherent structure, every particle
+-- resized by 1% toward the mean P2
+local is = load("IS_T1.0_N500.data")
+local r0 = vt.fire{ ftol = 1e-10 }:minimize(is)
+T.ok(r0.converged, "the reference IS is a minimum")
+local start = is:copy()
+vt.homogenize.virial{ delta = 0.01 }:step(start)
+
+local a = start:copy()
+local ra = vt.fire{ ftol = 1e-10 }:minimize(a)
+T.ok(ra.converged, ("FIRE from the resized IS: %d evaluations"):format(ra.force_evals))
+
+local b = start:copy()
+local m = vt.newton{ ftol = 1e-10, newton_fmax = 10 }
+local rb = m:minimize(b)
+T.ok(rb.converged and rb.status == "ftol" and rb.fmax < 1e-10,
+     ("newton from the resized IS: converged, fmax %.3g, %d steps, %d evaluations, %d factorizations"):format(
+       rb.fmax, rb.steps, rb.force_evals, m.factorizations))
+T.close(rb.energy, ra.energy, 1e-13, 0, "newton and FIRE reach the same energy")
+T.ok(maxdiff(a, b) < 1e-7, ("... and the same positions (largest difference %.3g)"):format(maxdiff(a, b)))
+T.close(b:energy(), rb.energy, 1e-14, 0, "the system's energy is the reported one")
+T.ok(m.fire_steps == 0 and m.newton_steps == rb.steps, "started below newton_fmax: Newton steps only")
+T.ok(rb.force_evals < ra.force_evals / 10,
+     ("far fewer force evaluations than FIRE (%d vs %d)"):format(rb.force_evals, ra.force_evals))
+
+-- pure Newton: a fresh Hessian every step converges quadratically
+do
+  local c = start:copy()
+  local pn = vt.newton{ ftol = 1e-10, newton_fmax = 10, refactor = 0, memory = 0 }
+  pn:set(c)
+  local f = { pn.fmax }
+  repeat local st = pn:iterate(); f[#f + 1] = pn.fmax until st ~= "continue"
+  T.ok(pn.fmax < 1e-10 and #f <= 9, ("pure Newton: %d steps to fmax %.3g"):format(#f - 1, pn.fmax))
+  T.is(pn.factorizations, pn.newton_steps, "pure Newton: one factorization per step")
+  -- quadratic: once in the basin, f_{k+1} <= C f_k^2 with a modest C
+  local quad = false
+  for k = 2, #f - 1 do
+    if f[k] < 1e-2 and f[k + 1] < 1e-6 and f[k + 1] <= 100 * f[k] ^ 2 then quad = true end
+  end
+  T.ok(quad, "pure Newton: quadratic convergence (fmax " .. table.concat(
+    (function() local t = {} for k, v in ipairs(f) do t[k] = ("%.1e"):format(v) end return t end)(), " ") .. ")")
+  T.close(pn.energy, ra.energy, 1e-13, 0, "pure Newton: the same minimum")
+end
+
+-- reuse: a slightly different start is finished on the old factor alone
+do
+  local c = b:copy()
+  vt.homogenize.virial{ delta = 1e-4 }:step(c)
+  local rc = m:minimize(c)
+  T.ok(rc.converged, ("reuse: converged (%d steps)"):format(rc.steps))
+  T.is(m.factorizations, 0, "reuse: no new factorization for a 1e-4 resize")
+  local off = vt.newton{ ftol = 1e-10, newton_fmax = 10, reuse = false }
+  off:minimize(b:copy())
+  local c2 = b:copy()
+  vt.homogenize.virial{ delta = 1e-4 }:step(c2)
+  off:minimize(c2)
+  T.ok(off.factorizations >= 1, "reuse = false: the factor is rebuilt")
+end
+
+-- from the liquid: FIRE first, then Newton; a minimum either way
+do
+  local liq = load("liquid_T1.0_N500.data")
+  local h = vt.newton{ ftol = 1e-10 }
+  local r = h:minimize(liq)
+  T.ok(r.converged and r.fmax < 1e-10, ("from the liquid: converged (%d FIRE, %d Newton steps, %d fallbacks)"):format(
+    h.fire_steps, h.newton_steps, h.fallbacks))
+  T.ok(h.fire_steps > 0 and h.newton_steps > 0, "from the liquid: both phases ran")
+  local H = vt.hessian(liq)   -- raises unless positive definite beyond translations
+  T.ok(H.fmax < 1e-10, "from the liquid: the end point is a minimum (the Hessian factorizes)")
+  H:close()
+end
+
+-- clusters in a big box: rotations are zero modes, so the plain Hessian
+-- cannot be factorized; the shifted one can
+do
+  local R = 4.0
+  local lj = vt.potential.lj_smooth{ inner = R, outer = R }
+  local s = vt.system{ n = 3, box = { 14, 14, 14 }, init = "none" }
+  s:set_positions{ { 7, 7, 7 }, { 8.3, 7, 7 }, { 7.5, 8, 7.1 } }
+  s:set_potential(lj)
+  local h = vt.newton{ ftol = 1e-10, newton_fmax = 10 }
+  local r = h:minimize(s)
+  local shift = 4 * (R ^ -12 - R ^ -6)
+  T.ok(r.converged, ("LJ trimer: converged (%d steps, %d factorizations)"):format(r.steps, h.factorizations))
+  T.close(r.energy, 3 * (-1 - shift), 0, 1e-9, "LJ trimer: energy -3 (shifted)")
+  local bad = vt.newton{ ftol = 1e-10, newton_fmax = 10, shift = 0 }
+  local s2 = s:copy()
+  s2:set_positions{ { 7, 7, 7 }, { 8.3, 7, 7 }, { 7.5, 8, 7.1 } }
+  local r2 = bad:minimize(s2)
+  T.ok(r2.converged and bad.fallbacks >= 1 and bad.newton_steps == 0,
+       "LJ trimer without the shift: FIRE takes over and converges")
+end
+
+-- parameters
+T.raises(function() vt.newton{ newton_fmax = -1 } end, "newton_fmax", "negative newton_fmax is refused")
+T.raises(function() vt.newton{ refactor = 2 } end, "refactor", "refactor above 1 is refused")
+T.raises(function() vt.newton{ memory = 2.5 } end, "memory", "non-integer memory is refused")
+T.raises(function() vt.newton{ shift = 0 / 0 } end, "shift", "NaN shift is refused")
+T.raises(function() vt.newton{ dtt = 1 } end, "known: .*newton_fmax.*dtmax", "a typo lists the known names, FIRE's too")
+local p = vt.newton{ dt = 0.002, memory = 3 }
+T.is(p.dt, 0.002, "FIRE parameters are forwarded")
+T.is(p.memory, 3, "own parameters read back")
+T.is(vt.minimizer("newton", { ftol = 1e-8 }).ftol, 1e-8, "vt.minimizer('newton', ...)")
+T.done()
