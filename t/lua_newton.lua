@@ -126,6 +126,32 @@ do
        "LJ trimer without the shift: FIRE takes over and converges")
 end
 
+-- the VHG loop with either minimizer: the same minima, so the same
+-- trajectory (accepted and rejected trials alike) to round-off
+do
+  local vhg = require "vitrum.vhg"
+  local function loop(min)
+    local c = is:copy()
+    c:set_mass_rule("volume")
+    local log = {}
+    local r = vhg.run{ system = c, minimizer = min, delta = 0.01, reductions = 1, max_iterations = 12,
+                       observe = function(e) log[#log + 1] = e end }
+    return r, log
+  end
+  local rf, lf = loop(vt.fire{ ftol = 1e-10 })
+  local nm = vt.newton{ ftol = 1e-10 }
+  local rn, ln = loop(nm)
+  local same, fsteps, nsteps = #lf == #ln, 0, 0
+  for k = 1, math.min(#lf, #ln) do
+    if lf[k].accepted ~= ln[k].accepted or math.abs(lf[k].std - ln[k].std) > 1e-9 * lf[k].std then same = false end
+    fsteps, nsteps = fsteps + lf[k].steps, nsteps + ln[k].steps
+  end
+  T.ok(same, ("vhg.run: FIRE and newton take the same %d iterations (%d accepted)"):format(rf.iterations, rf.accepted))
+  T.close(rn.std_after, rf.std_after, 1e-9, 0, "vhg.run: the same final std(P2)")
+  T.close(rn.energy_after, rf.energy_after, 1e-12, 0, "vhg.run: the same final U/N")
+  T.ok(nsteps * 10 < fsteps, ("vhg.run: %d minimizer steps with newton against %d with FIRE"):format(nsteps, fsteps))
+end
+
 -- parameters
 T.raises(function() vt.newton{ newton_fmax = -1 } end, "newton_fmax", "negative newton_fmax is refused")
 T.raises(function() vt.newton{ refactor = 2 } end, "refactor", "refactor above 1 is refused")

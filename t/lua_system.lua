@@ -7,6 +7,14 @@ T.ok(type(vt.version) == "string" and vt.version:match("^%d+%.%d+%.%d+$"), "vt.v
 T.is(vt.threads(1), 1, "vt.threads(1)")
 T.is(vt.threads(), 1, "vt.threads() reads back")
 vt.threads(2)
+do
+  -- vt.clock: monotonic wall seconds; a CPU-bound loop advances it
+  local c0, w0 = os.clock(), vt.clock()
+  local x = 0
+  while os.clock() - c0 < 0.02 do x = x + 1 end
+  local dw = vt.clock() - w0
+  T.ok(math.type(w0) == "float" and dw > 0 and dw < 60, ("vt.clock advances (%.3f s for 0.02 s of CPU)"):format(dw))
+end
 
 local spec = { n = 500, density = 0.75, init = "lattice", seed = 1, mass = "volume",
                species = { { fraction = 0.5, diameter = 1.0 }, { fraction = 0.5, diameter = 1.2 } } }

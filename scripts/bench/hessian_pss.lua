@@ -33,7 +33,7 @@ end
 
 local cpu_model = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-"):gsub("^%s+", "")
 print(("# vitrum %s, machine: %s cores (%s), %d OpenMP threads, load %s"):format(
-  vt.version, sh("nproc"), cpu_model, threads, sh("cut -d' ' -f1-3 /proc/loadavg")))
+  vt.version, sh("nproc --all"), cpu_model, threads, sh("cut -d' ' -f1-3 /proc/loadavg")))
 
 -- the glass
 local s, model

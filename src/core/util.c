@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 int vt_wfile_open(vt_wfile *w, const char *path)
@@ -51,3 +52,10 @@ void vt_wfile_abort(vt_wfile *w)
 }
 
 const char *vt_version(void) { return PACKAGE_VERSION; }
+
+double vt_wtime(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}

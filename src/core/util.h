@@ -1,5 +1,5 @@
 /* Small shared helpers of the core: safe file writing (temporary name, then
- * rename) and the vitrum version string. */
+ * rename), the vitrum version string, a monotonic wall clock. */
 #ifndef VT_UTIL_H
 #define VT_UTIL_H
 #include <stdio.h>
@@ -18,5 +18,8 @@ int vt_wfile_commit(vt_wfile *w);
 void vt_wfile_abort(vt_wfile *w);
 
 const char *vt_version(void);
+/* Seconds on a monotonic clock (CLOCK_MONOTONIC) from an arbitrary origin:
+ * for measuring elapsed wall time. */
+double vt_wtime(void);
 
 #endif

@@ -167,6 +167,13 @@ static int l_threads(lua_State *L)
   return 1;
 }
 
+/* vt.clock(): monotonic wall-clock seconds (os.clock() is CPU time of all threads) */
+static int l_clock(lua_State *L)
+{
+  lua_pushnumber(L, vt_wtime());
+  return 1;
+}
+
 static int l_interrupted(lua_State *L)
 {
   lua_pushboolean(L, vt_interrupted());
@@ -199,6 +206,7 @@ int vtl_open(lua_State *L)
   static const luaL_Reg funcs[] = {
     {"threads", l_threads},
     {"interrupted", l_interrupted},
+    {"clock", l_clock},
     {NULL, NULL}
   };
   luaL_newlib(L, funcs);                       /* vt */

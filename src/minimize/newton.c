@@ -46,11 +46,13 @@
 #include <string.h>
 
 enum { PHASE_FIRE = 0, PHASE_NEWTON = 1 };
+#define RATE_WINDOW 4
 
 typedef struct {
   /* parameters */
   double newton_fmax;   /* switch to Newton below this largest force component */
-  double refactor;      /* refresh the factor when fmax_new > refactor * fmax_old */
+  double refactor;      /* refresh the factor when the force shrinks by less than
+                           this per step, over the last RATE_WINDOW steps */
   double max_disp;      /* largest component of one Newton step */
   double shift;         /* Levenberg-Marquardt retry: mu = shift * mean diagonal */
   long backtracks;      /* halvings of a rejected step */
@@ -68,6 +70,9 @@ typedef struct {
   /* L-BFGS corrections on top of the factor (memory pairs, a ring) */
   double *S, *Y, *rho, *alpha;
   size_t count, head;
+  /* the largest force after each of the last Newton steps on this factor */
+  double fhist[RATE_WINDOW + 1];
+  int nhist;
   long factorizations, newton_steps, fire_steps, solves, fallbacks;
 } newton_state;
 
@@ -89,7 +94,7 @@ static void newton_init(void *vs)
 {
   newton_state *st = vs;
   st->newton_fmax = 1e-1;
-  st->refactor = 0.1;
+  st->refactor = 0.8;
   st->max_disp = 0.1;
   st->shift = 1e-3;
   st->backtracks = 4;
@@ -147,6 +152,7 @@ static void drop_factor(newton_state *st)
   st->H = NULL;
   st->fresh = 0;
   st->count = st->head = 0;
+  st->nhist = 0;
 }
 
 static void newton_free(void *vs)
@@ -187,6 +193,8 @@ static int newton_restart(void *vs, vt_minimizer *m)
 {
   newton_state *st = vs;
   st->fresh = 0;
+  st->count = st->head = 0;   /* the corrections belong to the old path */
+  st->nhist = 0;
   if (!st->reuse) drop_factor(st);
   st->phase = PHASE_FIRE;
   st->gate = st->newton_fmax;
@@ -286,6 +294,26 @@ static int direction(newton_state *st)
   return 0;
 }
 
+/* Has convergence on this factor become too slow to keep it? The largest
+ * force must shrink by `refactor` per step on average over the last
+ * RATE_WINDOW steps (single steps are noisy: L-BFGS steps and the first,
+ * most nonlinear step of a minimization may even raise it). refactor = 0
+ * asks for a fresh factor at every step (plain Newton). A converged point
+ * keeps its factor, for the next minimization. */
+static int slow(newton_state *st, const vt_minimizer *m, double fbefore, double fafter)
+{
+  if (st->refactor == 0) return 1;                     /* plain Newton */
+  if (vt_minimizer_test(m) == VT_MIN_FTOL) return 0;   /* done: keep it for the next start */
+  if (st->nhist == 0) st->fhist[st->nhist++] = fbefore;
+  if (st->nhist == RATE_WINDOW + 1) {
+    memmove(st->fhist, st->fhist + 1, RATE_WINDOW * sizeof(double));
+    st->nhist--;
+  }
+  st->fhist[st->nhist++] = fafter;
+  if (st->nhist < RATE_WINDOW + 1) return 0;
+  return !(fafter <= pow(st->refactor, RATE_WINDOW) * st->fhist[0]);
+}
+
 static int newton_iterate(void *vs, vt_minimizer *m)
 {
   newton_state *st = vs;
@@ -323,8 +351,8 @@ static int newton_iterate(void *vs, vt_minimizer *m)
       if (better) {
         st->newton_steps++;
         st->fresh = 0;
-        if (!(m->fmax <= st->refactor * fmax0)) drop_factor(st);   /* slow: refresh next step */
-        else remember(st, s->f, a);
+        remember(st, s->f, a);
+        if (slow(st, m, fmax0, m->fmax)) drop_factor(st);   /* refresh at the next step */
         return VT_MIN_CONTINUE;
       }
     }
