@@ -161,6 +161,42 @@ static void test_reference(const char *path)
   vt_hessian_state_get(H, &st);
   eu_fmax(s);
   ok(st.fmax == fm0 && st.energy == s->energy, "snapshot keeps energy and fmax");
+
+  /* refresh at a nearby point (as the Newton minimizer does) = create there */
+  for (int pass = 0; pass < 2; pass++) {
+    double amp = pass == 0 ? 1e-5 : 3e-3;   /* the pairs stay, then (some may) change */
+    for (size_t k = 0; k < dim; k++) s->x[k] += amp * sin(0.7 * k + 0.3);
+    vt_system_invalidate(s);
+    vt_hessian *H2 = NULL;
+    rc = vt_hessian_create(s, NULL, &H2);
+    int rr = vt_hessian_refresh(H, s, NULL);
+    if (!ok(rc == 0 && rr == 0, "refresh after moves of %g: %s", amp, rc || rr ? vt_errmsg() : "ok")) {
+      vt_hessian_free(H2);
+      break;
+    }
+    long nref, nreused;
+    vt_hessian_refresh_stats(H, &nref, &nreused);
+    diag("refresh %d: %zu pairs (create: %zu), analysis kept in %ld of %ld", pass + 1, vt_hessian_npairs(H),
+         vt_hessian_npairs(H2), nreused, nref);
+    double *ya = malloc(dim * sizeof *ya), *yb = malloc(dim * sizeof *yb);
+    vt_hessian_solve(H, 1, xv, ya);
+    vt_hessian_solve(H2, 1, xv, yb);
+    double w = 0, yn = 0;
+    for (size_t k = 0; k < dim; k++) { w = fmax(w, fabs(ya[k] - yb[k])); yn = fmax(yn, fabs(yb[k])); }
+    vt_hessian_state sa, sb;
+    vt_hessian_state_get(H, &sa);
+    vt_hessian_state_get(H2, &sb);
+    ok(sa.energy == sb.energy && vt_hessian_nnz(H) == vt_hessian_nnz(H2) && w <= 1e-12 * yn,
+       "refresh %d gives what create gives (solve differs by %.3g of %.3g)", pass + 1, w, yn);
+    if (pass == 0) ok(nreused == 1, "small moves keep the pairs, and the analysis");
+    free(ya); free(yb);
+    vt_hessian_free(H2);
+  }
+  vt_system *s3 = NULL;
+  double box3[3] = {12, 12, 12};
+  vt_system_alloc(3, box3, &s3);
+  ok(vt_hessian_refresh(H, s3, NULL) == VT_EINVAL, "refresh with another particle count: %s", vt_errmsg());
+  vt_system_free(s3);
   free(bproj); free(xv); free(y); free(y2); free(D);
   vt_hessian_free(H);
   vt_system_free(s);

@@ -231,7 +231,7 @@ static int factorize(vt_hessian *H)
     for (SuiteSparse_long q = Ap[c]; q < Ap[c + 1] && (size_t)Ai[q] < nr; q++) { Ri[w] = Ai[q]; Rx[w++] = Ax[q]; }
     Rp[c + 1] = (SuiteSparse_long)w;
   }
-  H->L = cholmod_l_analyze(R, cc);
+  if (!H->L) H->L = cholmod_l_analyze(R, cc);   /* else a refresh on the same pattern */
   if (!H->L) {
     cholmod_l_free_sparse(&R, cc);
     return vt_error(cc->status == CHOLMOD_OUT_OF_MEMORY ? VT_ENOMEM : VT_EINVAL,
@@ -277,6 +277,15 @@ static int factorize(vt_hessian *H)
   return 0;
 }
 
+static int set_opts(vt_hessian *H, const vt_hessian_opts *opts)
+{
+  if (opts && !(opts->shift >= 0 && isfinite(opts->shift)))
+    return vt_error(VT_EINVAL, "hessian: shift must be a finite number >= 0 (got %g)", opts->shift);
+  H->singular_tol = opts && opts->singular_tol > 0 ? opts->singular_tol : 1e-12;
+  H->shift = opts && opts->shift > 0 ? opts->shift : 0.0;
+  return 0;
+}
+
 int vt_hessian_create(vt_system *s, const vt_hessian_opts *opts, vt_hessian **out)
 {
   *out = NULL;
@@ -288,13 +297,9 @@ int vt_hessian_create(vt_system *s, const vt_hessian_opts *opts, vt_hessian **ou
   H->n = s->n;
   H->dim = 3 * s->n;
   H->nr = H->dim - 3;
-  H->singular_tol = opts && opts->singular_tol > 0 ? opts->singular_tol : 1e-12;
-  H->shift = opts && opts->shift > 0 ? opts->shift : 0.0;
-  if (opts && !(opts->shift >= 0 && isfinite(opts->shift))) {
-    free(H);
-    return vt_error(VT_EINVAL, "hessian: shift must be a finite number >= 0 (got %g)", opts->shift);
-  }
-  int rc = snapshot(H, s);
+  int rc = set_opts(H, opts);
+  if (rc) { free(H); return rc; }
+  rc = snapshot(H, s);
   if (rc) { vt_hessian_free(H); return rc; }
   if (!cholmod_l_start(&H->cc)) { vt_hessian_free(H); return vt_error(VT_ENOMEM, "hessian: CHOLMOD could not start"); }
   H->cc_started = 1;
@@ -302,6 +307,40 @@ int vt_hessian_create(vt_system *s, const vt_hessian_opts *opts, vt_hessian **ou
   if ((rc = assemble(H)) || (rc = factorize(H))) { vt_hessian_free(H); return rc; }
   *out = H;
   return 0;
+}
+
+int vt_hessian_refresh(vt_hessian *H, vt_system *s, const vt_hessian_opts *opts)
+{
+  if (s->n != H->n)
+    return vt_error(VT_EINVAL, "hessian: a refresh needs the same number of particles (%zu, not %zu)", H->n, s->n);
+  if (!s->pot) return vt_error(VT_EINVAL, "hessian: the system has no potential");
+  int rc = set_opts(H, opts);
+  if (rc) return rc;
+  int *opi = H->pi, *opj = H->pj;
+  size_t onp = H->npairs;
+  free(H->x); free(H->mass); free(H->pstart); free(H->rij); free(H->du); free(H->d2u);
+  free(H->kappa_all); free(H->omega_all);
+  H->x = H->mass = H->rij = H->du = H->d2u = H->kappa_all = H->omega_all = NULL;
+  H->pi = H->pj = NULL;
+  H->pstart = NULL;
+  H->npairs = 0;
+  rc = snapshot(H, s);
+  int same = !rc && H->npairs == onp && (onp == 0 || (memcmp(opi, H->pi, onp * sizeof *opi) == 0 &&
+                                                     memcmp(opj, H->pj, onp * sizeof *opj) == 0));
+  free(opi); free(opj);
+  if (H->A) cholmod_l_free_sparse(&H->A, &H->cc);
+  if (!same && H->L) cholmod_l_free_factor(&H->L, &H->cc);
+  if (rc) return rc;
+  H->refreshes++;
+  if (same) H->reused++;
+  if ((rc = assemble(H))) return rc;
+  return factorize(H);
+}
+
+void vt_hessian_refresh_stats(const vt_hessian *H, long *refreshes, long *reused)
+{
+  *refreshes = H->refreshes;
+  *reused = H->reused;
 }
 
 size_t vt_hessian_n(const vt_hessian *H) { return H->n; }

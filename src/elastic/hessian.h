@@ -48,6 +48,16 @@ typedef struct vt_hessian_opts {
  * or a negative mode: not a minimum), VT_ENOMEM, VT_EINTR. */
 int vt_hessian_create(struct vt_system *s, const vt_hessian_opts *opts, vt_hessian **out);
 void vt_hessian_free(vt_hessian *H);
+/* Re-evaluate and refactorize at the system's current state (the same
+ * particle count; opts as for create, may be NULL), reusing the object's
+ * memory and, when the list of interacting pairs is unchanged, CHOLMOD's
+ * symbolic analysis (fill-reducing ordering and supernodes): for
+ * minimizers, which factorize one system again and again. The result is
+ * that of vt_hessian_create at the same state. After an error the object
+ * may only be freed. */
+int vt_hessian_refresh(vt_hessian *H, struct vt_system *s, const vt_hessian_opts *opts);
+/* How many refreshes this object had, and how many kept the analysis. */
+void vt_hessian_refresh_stats(const vt_hessian *H, long *refreshes, long *reused);
 
 /* Sizes and the snapshot. */
 size_t vt_hessian_n(const vt_hessian *H);         /* particles */

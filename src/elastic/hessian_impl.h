@@ -30,6 +30,7 @@ struct vt_hessian {
   int cc_started;
   cholmod_sparse *A;      /* full 3n x 3n, lower triangle, plain Hessian */
   cholmod_factor *L;      /* Cholesky factor of the leading nr x nr block */
+  long refreshes, reused; /* vt_hessian_refresh calls, and those that kept the analysis */
   /* cached all-pair dipoles */
   double *kappa_all, *omega_all;
 };

@@ -62,7 +62,8 @@ typedef struct {
   vt_fire_state fire;
   /* state */
   size_t n;
-  vt_hessian *H;        /* factor in use (NULL: build one at the next Newton step) */
+  vt_hessian *H;        /* the factor (kept for its memory even when not in use) */
+  int have;             /* H is the factor in use (else: build one at the next Newton step) */
   int fresh;            /* H was factorized at the current point */
   int phase;
   double gate;          /* FIRE hands over to Newton below this fmax */
@@ -145,11 +146,11 @@ static int newton_check(void *vs)
   return rc ? vt_error_prefix(rc, "newton: ") : 0;
 }
 
-/* The quasi-Newton history is relative to the factor: both go together. */
+/* Stop using the factor (its memory stays, for vt_hessian_refresh). The
+ * quasi-Newton history is relative to the factor: both go together. */
 static void drop_factor(newton_state *st)
 {
-  vt_hessian_free(st->H);
-  st->H = NULL;
+  st->have = 0;
   st->fresh = 0;
   st->count = st->head = 0;
   st->nhist = 0;
@@ -159,6 +160,8 @@ static void newton_free(void *vs)
 {
   newton_state *st = vs;
   drop_factor(st);
+  vt_hessian_free(st->H);
+  st->H = NULL;
   free(st->d); free(st->f0); free(st->S); free(st->Y); free(st->rho); free(st->alpha);
   st->d = st->f0 = st->S = st->Y = st->rho = st->alpha = NULL;
   st->n = 0;
@@ -215,14 +218,23 @@ static int factorize(newton_state *st, vt_minimizer *m)
 {
   drop_factor(st);
   vt_hessian_opts o = {0};
-  int rc = vt_hessian_create(m->s, &o, &st->H);
-  st->factorizations++;
-  if (rc == VT_ESINGULAR && st->shift > 0) {
-    o.shift = st->shift;
-    rc = vt_hessian_create(m->s, &o, &st->H);
+  int rc = VT_ESINGULAR;
+  for (int pass = 0; pass < 2 && rc == VT_ESINGULAR; pass++) {
+    if (pass == 1) {
+      if (!(st->shift > 0)) break;
+      o.shift = st->shift;
+    }
+    if (st->H) {
+      /* same object: its memory, and its analysis while the pairs stay */
+      rc = vt_hessian_refresh(st->H, m->s, &o);
+      if (rc) { vt_hessian_free(st->H); st->H = NULL; }
+    } else {
+      rc = vt_hessian_create(m->s, &o, &st->H);
+    }
     st->factorizations++;
   }
-  if (rc) { st->H = NULL; return rc; }
+  if (rc) return rc;
+  st->have = 1;
   st->fresh = 1;
   /* the snapshot evaluated the system (with the virial): keep m current */
   return vt_min_eval(m);
@@ -332,7 +344,7 @@ static int newton_iterate(void *vs, vt_minimizer *m)
   memcpy(st->f0, s->f, n3 * sizeof(double));
 
   for (int attempt = 0; attempt < 2; attempt++) {
-    if (!st->H) {
+    if (!st->have) {
       rc = factorize(st, m);
       if (rc == VT_ESINGULAR) { vt_error_clear(); if ((rc = fall_back(st, m))) return rc; return fire_step(st, m); }
       if (rc) return rc;
