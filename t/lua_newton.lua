@@ -1,9 +1,10 @@
--- vt.newton: the FIRE -> Newton hybrid on the sparse Hessian. It must find
--- the same minimum as FIRE from a start next to one (the VHG inner loop),
--- converge quadratically when the Hessian is refreshed every step, reuse a
--- factor across nearby minimizations, hand over from FIRE when started in
--- the liquid, get through singular Hessians (clusters: rotations) with the
--- shifted factorization, and refuse bad parameters by name.
+-- vt.newton (FIRE -> quasi-Newton on the sparse Hessian) and vt.lbfgs
+-- (FIRE -> L-BFGS). They must find the same minimum as FIRE from a start
+-- next to one (the VHG inner loop), Newton must converge quadratically when
+-- the Hessian is refreshed every step and reuse a factor across nearby
+-- minimizations; both must hand over from FIRE when started in the liquid,
+-- get through singular Hessians (clusters: rotations), and refuse bad
+-- parameters by name.
 local T = dofile(os.getenv("VT_SRCDIR") .. "/t/tap.lua")
 local vt = require "vitrum"
 
@@ -46,7 +47,7 @@ local ra = vt.fire{ ftol = 1e-10 }:minimize(a)
 T.ok(ra.converged, ("FIRE from the resized IS: %d evaluations"):format(ra.force_evals))
 
 local b = start:copy()
-local m = vt.newton{ ftol = 1e-10, newton_fmax = 10 }
+local m = vt.newton{ ftol = 1e-10, switch_fmax = 10 }
 local rb = m:minimize(b)
 T.ok(rb.converged and rb.status == "ftol" and rb.fmax < 1e-10,
      ("newton from the resized IS: converged, fmax %.3g, %d steps, %d evaluations, %d factorizations"):format(
@@ -54,14 +55,29 @@ T.ok(rb.converged and rb.status == "ftol" and rb.fmax < 1e-10,
 T.close(rb.energy, ra.energy, 1e-13, 0, "newton and FIRE reach the same energy")
 T.ok(maxdiff(a, b) < 1e-7, ("... and the same positions (largest difference %.3g)"):format(maxdiff(a, b)))
 T.close(b:energy(), rb.energy, 1e-14, 0, "the system's energy is the reported one")
-T.ok(m.fire_steps == 0 and m.newton_steps == rb.steps, "started below newton_fmax: Newton steps only")
+T.ok(m.fire_steps == 0 and m.newton_steps == rb.steps, "started below switch_fmax: Newton steps only")
 T.ok(rb.force_evals < ra.force_evals / 10,
      ("far fewer force evaluations than FIRE (%d vs %d)"):format(rb.force_evals, ra.force_evals))
+
+-- L-BFGS from the same start: the same minimum, far fewer evaluations
+do
+  local c = start:copy()
+  local lb = vt.lbfgs{ ftol = 1e-10 }
+  local r = lb:minimize(c)
+  T.ok(r.converged and lb.factorizations == 0 and lb.fire_steps == 0,
+       ("lbfgs from the resized IS: converged in %d steps, %d evaluations, no Hessian"):format(r.steps, r.force_evals))
+  T.close(r.energy, ra.energy, 1e-13, 0, "lbfgs and FIRE reach the same energy")
+  T.ok(maxdiff(a, c) < 1e-7, ("... and the same positions (largest difference %.3g)"):format(maxdiff(a, c)))
+  T.ok(r.force_evals < ra.force_evals / 3, ("lbfgs: at least 3x fewer evaluations than FIRE (%d vs %d)"):format(
+    r.force_evals, ra.force_evals))
+  T.ok(r.force_evals <= 1.3 * r.steps, "lbfgs: steps are mostly accepted at once (evaluations <= 1.3 steps)")
+  T.raises(function() vt.lbfgs{ refactor = 0.5 } end, "unknown parameter 'refactor'", "lbfgs has no factor parameters")
+end
 
 -- pure Newton: a fresh Hessian every step converges quadratically
 do
   local c = start:copy()
-  local pn = vt.newton{ ftol = 1e-10, newton_fmax = 10, refactor = 0, memory = 0 }
+  local pn = vt.newton{ ftol = 1e-10, switch_fmax = 10, refactor = 0, memory = 0 }
   pn:set(c)
   local f = { pn.fmax }
   repeat local st = pn:iterate(); f[#f + 1] = pn.fmax until st ~= "continue"
@@ -84,7 +100,7 @@ do
   local rc = m:minimize(c)
   T.ok(rc.converged, ("reuse: converged (%d steps)"):format(rc.steps))
   T.is(m.factorizations, 0, "reuse: no new factorization for a 1e-4 resize")
-  local off = vt.newton{ ftol = 1e-10, newton_fmax = 10, reuse = false }
+  local off = vt.newton{ ftol = 1e-10, switch_fmax = 10, reuse = false }
   off:minimize(b:copy())
   local c2 = b:copy()
   vt.homogenize.virial{ delta = 1e-4 }:step(c2)
@@ -92,16 +108,16 @@ do
   T.ok(off.factorizations >= 1, "reuse = false: the factor is rebuilt")
 end
 
--- from the liquid: FIRE first, then Newton; a minimum either way
-do
+-- from the liquid: FIRE first, then the quasi-Newton phase; a minimum either way
+for _, name in ipairs{ "newton", "lbfgs" } do
   local liq = load("liquid_T1.0_N500.data")
-  local h = vt.newton{ ftol = 1e-10 }
+  local h = vt.minimizer(name, { ftol = 1e-10 })
   local r = h:minimize(liq)
-  T.ok(r.converged and r.fmax < 1e-10, ("from the liquid: converged (%d FIRE, %d Newton steps, %d fallbacks)"):format(
-    h.fire_steps, h.newton_steps, h.fallbacks))
-  T.ok(h.fire_steps > 0 and h.newton_steps > 0, "from the liquid: both phases ran")
+  T.ok(r.converged and r.fmax < 1e-10, ("%s from the liquid: converged (%d FIRE, %d quasi-Newton steps, %d fallbacks)")
+    :format(name, h.fire_steps, h.newton_steps, h.fallbacks))
+  T.ok(h.fire_steps > 0 and h.newton_steps > 0, name .. " from the liquid: both phases ran")
   local H = vt.hessian(liq)   -- raises unless positive definite beyond translations
-  T.ok(H.fmax < 1e-10, "from the liquid: the end point is a minimum (the Hessian factorizes)")
+  T.ok(H.fmax < 1e-10, name .. " from the liquid: the end point is a minimum (the Hessian factorizes)")
   H:close()
 end
 
@@ -113,12 +129,17 @@ do
   local s = vt.system{ n = 3, box = { 14, 14, 14 }, init = "none" }
   s:set_positions{ { 7, 7, 7 }, { 8.3, 7, 7 }, { 7.5, 8, 7.1 } }
   s:set_potential(lj)
-  local h = vt.newton{ ftol = 1e-10, newton_fmax = 10 }
+  local h = vt.newton{ ftol = 1e-10, switch_fmax = 10 }
   local r = h:minimize(s)
   local shift = 4 * (R ^ -12 - R ^ -6)
   T.ok(r.converged, ("LJ trimer: converged (%d steps, %d factorizations)"):format(r.steps, h.factorizations))
   T.close(r.energy, 3 * (-1 - shift), 0, 1e-9, "LJ trimer: energy -3 (shifted)")
-  local bad = vt.newton{ ftol = 1e-10, newton_fmax = 10, shift = 0 }
+  local s3 = s:copy()
+  s3:set_positions{ { 7, 7, 7 }, { 8.3, 7, 7 }, { 7.5, 8, 7.1 } }
+  local r3 = vt.lbfgs{ ftol = 1e-10 }:minimize(s3)
+  T.ok(r3.converged, ("LJ trimer, lbfgs: converged (%d steps)"):format(r3.steps))
+  T.close(r3.energy, 3 * (-1 - shift), 0, 1e-9, "LJ trimer, lbfgs: energy -3 (shifted)")
+  local bad = vt.newton{ ftol = 1e-10, switch_fmax = 10, shift = 0 }
   local s2 = s:copy()
   s2:set_positions{ { 7, 7, 7 }, { 8.3, 7, 7 }, { 7.5, 8, 7.1 } }
   local r2 = bad:minimize(s2)
@@ -150,16 +171,24 @@ do
   T.close(rn.std_after, rf.std_after, 1e-9, 0, "vhg.run: the same final std(P2)")
   T.close(rn.energy_after, rf.energy_after, 1e-12, 0, "vhg.run: the same final U/N")
   T.ok(nsteps * 10 < fsteps, ("vhg.run: %d minimizer steps with newton against %d with FIRE"):format(nsteps, fsteps))
+  local rl, ll = loop(vt.lbfgs{ ftol = 1e-10 })
+  local lsame = #lf == #ll
+  for k = 1, math.min(#lf, #ll) do
+    if lf[k].accepted ~= ll[k].accepted or math.abs(lf[k].std - ll[k].std) > 1e-9 * lf[k].std then lsame = false end
+  end
+  T.ok(lsame and math.abs(rl.std_after - rf.std_after) <= 1e-9 * rf.std_after,
+       "vhg.run: lbfgs takes the same iterations to the same std(P2)")
 end
 
 -- parameters
-T.raises(function() vt.newton{ newton_fmax = -1 } end, "newton_fmax", "negative newton_fmax is refused")
+T.raises(function() vt.newton{ switch_fmax = -1 } end, "switch_fmax", "negative switch_fmax is refused")
 T.raises(function() vt.newton{ refactor = 2 } end, "refactor", "refactor above 1 is refused")
 T.raises(function() vt.newton{ memory = 2.5 } end, "memory", "non-integer memory is refused")
 T.raises(function() vt.newton{ shift = 0 / 0 } end, "shift", "NaN shift is refused")
-T.raises(function() vt.newton{ dtt = 1 } end, "known: .*newton_fmax.*dtmax", "a typo lists the known names, FIRE's too")
+T.raises(function() vt.newton{ dtt = 1 } end, "known: .*switch_fmax.*dtmax", "a typo lists the known names, FIRE's too")
 local p = vt.newton{ dt = 0.002, memory = 3 }
 T.is(p.dt, 0.002, "FIRE parameters are forwarded")
 T.is(p.memory, 3, "own parameters read back")
 T.is(vt.minimizer("newton", { ftol = 1e-8 }).ftol, 1e-8, "vt.minimizer('newton', ...)")
+T.is(vt.minimizer("lbfgs", { memory = 4 }).memory, 4, "vt.minimizer('lbfgs', ...)")
 T.done()

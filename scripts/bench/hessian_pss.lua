@@ -10,9 +10,10 @@
 -- divided by the thread count is what an idle machine would take.
 --
 -- usage: vitrum scripts/bench/hessian_pss.lua [N] [conf.data]
---   conf.data: an inherent structure to use instead of quenching a random
+--   conf.data: an inherent structure to use instead of quenching a melted
 --   configuration (types 1 and 2; read with vt.read).
 local vt = require "vitrum"
+io.stdout:setvbuf("line")
 
 local N = tonumber(arg and arg[1]) or 3000
 local conf = arg and arg[2]
@@ -39,12 +40,12 @@ print(("# vitrum %s, machine: %s cores (%s), %d OpenMP threads, load %s"):format
 local s, model
 if vt.potential.pss then
   model = "pss{rc=1.2}, density 0.6"
-  s = vt.system{ n = N, density = 0.6, seed = 1,
+  s = vt.system{ n = N, density = 0.6, seed = 1, init = "lattice",
                  species = { { fraction = 0.5, diameter = 1.0 }, { fraction = 0.5, diameter = 1.0 } } }
   s:set_potential(vt.potential.pss{ rc = 1.2 })
 else
   model = "lj_smooth WAHNs, density 0.75"
-  s = vt.system{ n = N, density = 0.75, seed = 1, mass = "volume",
+  s = vt.system{ n = N, density = 0.75, seed = 1, mass = "volume", init = "lattice",
                  species = { { fraction = 0.5, diameter = 1.0 }, { fraction = 0.5, diameter = 1.2 } } }
   s:set_potential(vt.potential.lj_smooth{ inner = 2.5, outer = 2.75 })
 end
@@ -102,27 +103,20 @@ end
 
 local t0, c0 = wall(), os.clock()
 if not conf then
-  if vt.fire then
-    local r = vt.fire{ ftol = 1e-8, max_steps = 1000000 }:minimize(s)
-    print(("# FIRE: %d steps, fmax %.3g"):format(r.steps, r.fmax))
+  -- melt the lattice (a random placement overlaps, and PSS's r^-12 core
+  -- makes such starts crawl), then quench the liquid
+  s:thermalize{ T = 2.0, seed = 2 }
+  vt.md{ system = s, dt = 0.002, thermostat = "nose-hoover", T = 2.0, tau = 0.2 }:run{ steps = 2000 }
+  if vt.newton then
+    -- FIRE down to fmax 0.1, then Newton on the Hessian itself, to round-off
+    local m = vt.newton{ ftol = 1e-11, max_steps = 1000000 }
+    local r = m:minimize(s)
+    print(("# quench (vt.newton): %d FIRE + %d Newton steps, %d factorizations, fmax %.3g (%s)"):format(
+      m.fire_steps, m.newton_steps, m.factorizations, r.fmax, r.status))
   else
     local steps, fm = fire_lua(s, 1e-8, 200000)
     print(("# FIRE (Lua fallback): %d steps, fmax %s"):format(steps, tostring(fm)))
   end
-end
--- Newton polish to round-off on the Hessian itself (stops when the largest
--- force no longer drops by 10x: the round-off floor)
-local last = math.huge
-for _ = 1, 6 do
-  local ok, H = pcall(vt.hessian, s)
-  if not ok then print("# Newton polish stopped: " .. tostring(H)); break end
-  if H.fmax < 1e-11 or H.fmax > 0.1 * last then H:close(); break end
-  last = H.fmax
-  local dx = H:solve(s:forces()):totable()
-  local x = s:positions():totable()
-  for i = 1, #x do for c = 1, 3 do x[i][c] = x[i][c] + dx[i][c] end end
-  s:set_positions(x)
-  H:close()
 end
 print(("# quench: %.1f s wall; U/N = %.10f, excess p = %.6g"):format(wall() - t0, s:energy() / s.n,
   s:pressure{ excess = true }))
@@ -138,6 +132,8 @@ end
 
 local H = timed("hessian assembly + factorization", function() return vt.hessian(s) end)
 print(("# %s"):format(tostring(H)))
+print(("# memory: Cholesky factor %.0f entries = %.1f MB of values (%.0f B per particle); matrix %d stored entries")
+  :format(H.factor_nnz, H.factor_nnz * 8 / 2 ^ 20, H.factor_nnz * 8 / N, H.nnz))
 local m = timed("moduli (4 solves)", function() return H:moduli() end)
 local ndip = math.min(10000, H.pairs)
 local d = timed(("dipoles (%d random pairs)"):format(ndip), function() return H:dipoles{ pairs = ndip, seed = 1 } end, ndip)

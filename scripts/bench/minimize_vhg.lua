@@ -11,8 +11,9 @@
 --   N: 500 uses the shared reference inherent structure (t/data/reference);
 --      otherwise a WAHNs glass (density 0.75) is quenched from a random start
 --      with FIRE (or conf.data is read: types 1 and 2 with diameters 1, 1.2).
--- Environment: DELTA (0.01), FTOL (1e-10), NEWTON ("newton_fmax=10,..."
--- extra parameters of the hybrid).
+-- Environment: DELTA (0.01), FTOL (1e-10), METHOD (the minimizer compared
+-- with FIRE: newton, the default, or cg, steepest, ...), NEWTON
+-- ("range=0.6,memory=20,...": extra parameters of that minimizer).
 local vt = require "vitrum"
 
 local N = tonumber(arg and arg[1]) or 500
@@ -40,7 +41,9 @@ local pot = vt.potential.lj_smooth{ inner = 2.5, outer = 2.75 }
 local s
 local here = debug.getinfo(1, "S").source:match("^@(.*)/scripts/bench/") or "."
 if conf then
-  s = vt.read(conf, { diameters = { 1.0, 1.2 } })
+  -- a LAMMPS file has per-type diameters given here; a vitrum-written one carries its own
+  local ok, r = pcall(vt.read, conf, { diameters = { 1.0, 1.2 } })
+  s = ok and r or vt.read(conf)
 elseif N == 500 then
   s = vt.read((os.getenv("VT_SHARED") or (here .. "/t/data")) .. "/reference/IS_T1.0_N500.data",
               { diameters = { 1.0, 1.2 } })
@@ -75,9 +78,12 @@ end
 
 local h = vt.homogenize.virial{ delta = delta }
 local fire = vt.fire{ ftol = ftol, max_steps = 5000000 }
-local po = { ftol = ftol, newton_fmax = 10, max_steps = 5000000 }
+local method = os.getenv("METHOD") or "newton"
+local po = { ftol = ftol, max_steps = 5000000 }
+if method == "newton" then po.switch_fmax = 10 end
 for k, v in pairs(extra) do po[k] = v end
-local hyb = vt.newton(po)
+local hyb = vt.minimizer(method, po)
+local function count(name) local ok, v = pcall(function() return hyb[name] end); return ok and v or 0 end
 
 print(("%-4s %8s %9s | %6s %6s %5s %6s %5s %9s | %7s %10s %9s"):format("# it", "FIRE ev", "FIRE s",
   "steps", "evals", "fact", "solves", "fire", "hybrid s", "speedup", "dU/N", "max dx"))
@@ -98,7 +104,7 @@ for it = 1, K do
   tf, th, cf, ch = tf + wf, th + wh, cf + cfi, ch + chy
   ratios[#ratios + 1] = wf / wh
   print(("%-4d %8d %9.4f | %6d %6d %5d %6d %5d %9.4f | %7.1f %10.2e %9.2e"):format(it, ra.force_evals, wf,
-    rb.steps, rb.force_evals, hyb.factorizations, hyb.solves, hyb.fire_steps, wh, wf / wh, du, dx))
+    rb.steps, rb.force_evals, count("factorizations"), count("solves"), count("fire_steps"), wh, wf / wh, du, dx))
   s = a
 end
 table.sort(ratios)

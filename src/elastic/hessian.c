@@ -79,7 +79,7 @@ static size_t gather_pairs(vt_hessian *H, const vt_system *s, size_t i, size_t k
     double d[3] = {s->x[3 * i] - s->x[3 * j], s->x[3 * i + 1] - s->x[3 * j + 1], s->x[3 * i + 2] - s->x[3 * j + 2]};
     vt_minimum_image(s->box, d);
     double r = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
-    double rc = vt_potential_cutoff(pot, s->sigma[i], s->sigma[j], s->type[i], s->type[j]);
+    double rc = H->range * vt_potential_cutoff(pot, s->sigma[i], s->sigma[j], s->type[i], s->type[j]);
     if (!(r < rc)) continue;
     if (H->pi) {
       double du, d2u;
@@ -153,7 +153,7 @@ static int snapshot(vt_hessian *H, vt_system *s)
   char *has = calloc(n, 1);
   if (!has) return vt_error(VT_ENOMEM, "hessian: out of memory");
   for (size_t k = 0; k < np; k++) has[H->pi[k]] = has[H->pj[k]] = 1;
-  for (size_t i = 0; i < n && H->shift == 0; i++)
+  for (size_t i = 0; i < n && H->shift == 0 && H->range == 1.0; i++)
     if (!has[i]) {
       free(has);
       return vt_error(VT_ESINGULAR,
@@ -281,8 +281,11 @@ static int set_opts(vt_hessian *H, const vt_hessian_opts *opts)
 {
   if (opts && !(opts->shift >= 0 && isfinite(opts->shift)))
     return vt_error(VT_EINVAL, "hessian: shift must be a finite number >= 0 (got %g)", opts->shift);
+  if (opts && !(opts->range >= 0 && opts->range <= 1))
+    return vt_error(VT_EINVAL, "hessian: range must be in (0, 1] (0: the default 1; got %g)", opts->range);
   H->singular_tol = opts && opts->singular_tol > 0 ? opts->singular_tol : 1e-12;
   H->shift = opts && opts->shift > 0 ? opts->shift : 0.0;
+  H->range = opts && opts->range > 0 ? opts->range : 1.0;
   return 0;
 }
 

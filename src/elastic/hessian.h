@@ -40,6 +40,13 @@ typedef struct vt_hessian_opts {
    * (src/minimize/newton.c): moduli, dipoles and modes of a shifted object
    * are not physical quantities. */
   double shift;
+  /* Keep only pairs closer than range times their pair cutoff (0: the
+   * default 1, every interacting pair): a sparser approximate Hessian, the
+   * stiff near-neighbour part, whose factor is far cheaper; a
+   * preconditioner for minimizers (Packwood et al., J. Chem. Phys. 144,
+   * 164109 (2016)), not a physical Hessian. With range < 1 particles
+   * without kept pairs are allowed (use a shift). */
+  double range;
 } vt_hessian_opts;
 
 /* Assemble and factorize (opts may be NULL). Needs a potential; brings the

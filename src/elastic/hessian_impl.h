@@ -24,6 +24,7 @@ struct vt_hessian {
   vt_hessian_state st;
   double singular_tol;
   double shift;           /* relative Levenberg-Marquardt shift (opts) */
+  double range;           /* pairs kept: r < range * pair cutoff (opts; 1: all) */
   double mu;              /* the absolute shift added to the diagonal */
   /* CHOLMOD */
   cholmod_common cc;

@@ -1,4 +1,5 @@
-/* vt.fire{...}, vt.cg{...}, vt.steepest{...}, vt.newton{...}, vt.minimizer(name, {...}):
+/* vt.fire{...}, vt.cg{...}, vt.steepest{...}, vt.newton{...}, vt.lbfgs{...},
+ * vt.minimizer(name, {...}):
  * energy minimizers as Lua userdata (see minimize/minimize.h).
  *
  *   m = vt.fire{ ftol=1e-10, max_steps=1000000, variant="fire2"|"fire", dt=0.005, ... }
@@ -86,13 +87,14 @@ static int l_fire(lua_State *L)
 static int l_cg(lua_State *L) { return push_new(L, vt_minimizer_cg, 1, "vt.cg", NULL); }
 static int l_steepest(lua_State *L) { return push_new(L, vt_minimizer_steepest, 1, "vt.steepest", NULL); }
 static int l_newton(lua_State *L) { return push_new(L, vt_minimizer_newton, 1, "vt.newton", NULL); }
+static int l_lbfgs(lua_State *L) { return push_new(L, vt_minimizer_lbfgs, 1, "vt.lbfgs", NULL); }
 
-/* vt.minimizer("fire2" | "fire" | "cg" | "steepest" | "newton", {...}) */
+/* vt.minimizer("fire2" | "fire" | "cg" | "steepest" | "newton" | "lbfgs", {...}) */
 static int l_minimizer(lua_State *L)
 {
   const char *name = luaL_checkstring(L, 1);
   const vt_minimizer_type *T = vt_minimizer_type_find(name);
-  if (!T) return luaL_error(L, "vt.minimizer: unknown minimizer '%s' (known: fire2, fire, cg, steepest, newton)", name);
+  if (!T) return luaL_error(L, "vt.minimizer: unknown minimizer '%s' (known: fire2, fire, cg, steepest, newton, lbfgs)", name);
   return push_new(L, T, 2, "vt.minimizer", NULL);
 }
 
@@ -269,7 +271,7 @@ int vtl_open_minimize(lua_State *L)
   };
   vtl_newclass(L, VTL_MINIMIZER, meta, methods);
   static const luaL_Reg ctors[] = {
-    {"fire", l_fire}, {"cg", l_cg}, {"steepest", l_steepest}, {"newton", l_newton},
+    {"fire", l_fire}, {"cg", l_cg}, {"steepest", l_steepest}, {"newton", l_newton}, {"lbfgs", l_lbfgs},
     {"minimizer", l_minimizer}, {NULL, NULL}
   };
   luaL_setfuncs(L, ctors, 0);                        /* vt */

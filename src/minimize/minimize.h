@@ -21,6 +21,8 @@
  *   vt_minimizer_newton    FIRE 2.0 until the forces are small, then Newton
  *                          steps on the sparse Hessian (CHOLMOD), refactorized
  *                          only when convergence slows (newton.c)
+ *   vt_minimizer_lbfgs     the same FIRE start, then limited-memory BFGS with
+ *                          a scaled identity for B_0 (newton.c)
  *
  * The system: positions move in place (images stay consistent: positions
  * only ever move by increments, wrapping happens at neighbor-list rebuilds),
@@ -103,7 +105,8 @@ extern const vt_minimizer_type *const vt_minimizer_fire2;
 extern const vt_minimizer_type *const vt_minimizer_cg;
 extern const vt_minimizer_type *const vt_minimizer_steepest;
 extern const vt_minimizer_type *const vt_minimizer_newton;
-/* Look-up by name ("fire2", "fire", "cg", "steepest", "newton"); NULL if unknown. */
+extern const vt_minimizer_type *const vt_minimizer_lbfgs;
+/* Look-up by name ("fire2", "fire", "cg", "steepest", "newton", "lbfgs"); NULL if unknown. */
 const vt_minimizer_type *vt_minimizer_type_find(const char *name);
 
 /* Allocate a minimizer; params (may be NULL) are named values: the common

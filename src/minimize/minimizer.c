@@ -12,7 +12,8 @@
 const vt_minimizer_type *vt_minimizer_type_find(const char *name)
 {
   const vt_minimizer_type *all[] = {vt_minimizer_fire2, vt_minimizer_fire, vt_minimizer_cg,
-                                    vt_minimizer_steepest, vt_minimizer_newton};
+                                    vt_minimizer_steepest, vt_minimizer_newton,
+                                    vt_minimizer_lbfgs};
   for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
     if (strcmp(all[k]->name, name) == 0) return all[k];
   return NULL;

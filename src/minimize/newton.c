@@ -1,42 +1,43 @@
-/* A FIRE -> Newton hybrid: FIRE 2.0 (fire.c, every parameter available)
- * while the largest force component is above `newton_fmax`, then Newton
- * steps on the sparse Hessian (src/elastic/hessian.h: assembled, factorized
- * by CHOLMOD, translations projected out), the obvious candidate named by
- * issue 7 for the VHG inner loop, where each re-minimization starts next to
- * a minimum.
+/* Two quasi-Newton minimizers that start with FIRE 2.0 (fire.c, every FIRE
+ * parameter available) while the largest force component is at or above
+ * `switch_fmax`, then take quasi-Newton steps d = B^-1 F, with B the
+ * limited-memory BFGS update (Nocedal and Wright, Numerical Optimization,
+ * 2nd ed. (2006), Algorithm 7.4; `memory` pairs) of an initial B_0:
  *
- * Newton phase. A step solves H0 d = F with the factor H0 of the Hessian at
- * some earlier point of this phase (the chord, or simplified Newton,
- * method: Kelley, Iterative Methods for Linear and Nonlinear Equations,
- * SIAM (1995), section 5.4; Dennis and Schnabel, Numerical Methods for
- * Unconstrained Optimization (1996), section 5.4). Any positive definite
- * H0 makes d a descent direction; the factor is rebuilt at the current
- * point whenever the last step did not reduce the largest force by the
- * factor `refactor` (default 0.1: a fresh Hessian converges quadratically,
- * a stale one linearly), so a factorization, the expensive part, is spent
- * only when the old one stops paying. A step longer than `max_disp` (largest
- * component) is scaled down (a trust region in the max norm). The step is
- * accepted when the energy drops by more than its rounding noise, or stays
- * within the noise while the largest force drops (near the minimum, energy
- * differences of F^2/k are far below the rounding of U and the forces are
- * the only reliable judge); otherwise it is halved up to `backtracks` times,
- * then retried with a fresh factor, and if even a fresh factor fails the
- * phase hands back to FIRE.
+ *   vt_minimizer_newton  B_0 = the sparse Hessian at some earlier point,
+ *     assembled and factorized by CHOLMOD (src/elastic/hessian.h,
+ *     translations projected out): the chord method (Kelley, Iterative
+ *     Methods for Linear and Nonlinear Equations (1995), section 5.4) with
+ *     L-BFGS corrections. The factor is refreshed at the current point
+ *     (vt_hessian_refresh: same memory, same analysis while the pairs stay)
+ *     only when the largest force shrank by less than `refactor` per step
+ *     over the last RATE_WINDOW steps (refactor = 0: every step, plain
+ *     Newton), and with `reuse` it is kept from one minimization to the next:
+ *     issue 7's candidate for the VHG inner loop, where every
+ *     re-minimization starts next to the last minimum. `range` < 1 factorizes
+ *     only the pairs closer than range times their cutoff (a sparser
+ *     preconditioner). Hessians that are not positive definite (a saddle, a
+ *     rattler, a floppy mode) are retried with a Levenberg-Marquardt shift
+ *     (H + mu I, mu = `shift` times the mean diagonal entry; Nocedal and
+ *     Wright, section 3.4).
+ *   vt_minimizer_lbfgs   B_0 = I / gamma with gamma = s.y / y.y of the
+ *     newest pair (Nocedal and Wright, eq. 7.20): no Hessian at all.
  *
- * Hessians that are not positive definite (a saddle, a rattler without
- * neighbours, a floppy zero mode) cannot be factorized as they are: the
- * factorization is retried once with a Levenberg-Marquardt shift
- * (H + mu I, mu = `shift` times the mean diagonal entry; Nocedal and
- * Wright, Numerical Optimization (2006), section 3.4); if that also fails,
- * or a Newton step fails on a fresh factor, FIRE takes over (restarted)
- * until the largest force is 10 times smaller than at the failure, and
- * Newton is tried again from there.
+ * Steps: at most `max_disp` per component (a trust region in the max norm).
+ * A step is accepted when the energy drops by more than its rounding noise;
+ * near the minimum, where energy differences fall below the rounding of U,
+ * when the slope along d satisfies the approximate Wolfe conditions of
+ * Hager and Zhang (SIAM J. Optim. 16, 170 (2005)) instead. Otherwise it is
+ * halved up to `backtracks` times, then retried without the L-BFGS pairs,
+ * then (newton) with a fresh factor; when nothing works FIRE takes over
+ * (restarted) until the largest force is 10 times smaller, and the
+ * quasi-Newton phase starts again from there.
  *
  * Counters readable by name (m:get / vt_minimizer_get): factorizations,
- * newton_steps, fire_steps, solves, fallbacks, phase (0 FIRE, 1 Newton).
- * One FIRE step costs one or two force evaluations; one Newton step costs a
- * solve and one force evaluation per trial point, plus a factorization when
- * the factor is refreshed (its own force, virial evaluation included). */
+ * newton_steps (quasi-Newton steps of either type), fire_steps, solves,
+ * fallbacks, phase (0 FIRE, 1 quasi-Newton). A FIRE step costs one or two
+ * force evaluations; a quasi-Newton step one per trial point, plus (newton)
+ * a solve, and a factorization when the factor is refreshed. */
 #include "minimize/impl.h"
 #include "core/error.h"
 #include "elastic/hessian.h"
@@ -50,14 +51,17 @@ enum { PHASE_FIRE = 0, PHASE_NEWTON = 1 };
 
 typedef struct {
   /* parameters */
-  double newton_fmax;   /* switch to Newton below this largest force component */
+  double switch_fmax;   /* switch to Newton below this largest force component */
   double refactor;      /* refresh the factor when the force shrinks by less than
                            this per step, over the last RATE_WINDOW steps */
   double max_disp;      /* largest component of one Newton step */
   double shift;         /* Levenberg-Marquardt retry: mu = shift * mean diagonal */
   long backtracks;      /* halvings of a rejected step */
   int reuse;            /* keep the factor from one minimization to the next */
+  int use_factor;       /* 1: vt.newton (B_0 = the factor); 0: vt.lbfgs (B_0 = gamma I) */
+  double gamma;         /* lbfgs: the last s.y / y.y (the scale of B_0^-1) */
   long memory;          /* L-BFGS pairs kept on top of the factor (0: chord steps) */
+  double range;         /* factor the Hessian of pairs closer than range x cutoff */
   /* the FIRE 2.0 engine, driven through vt_minimizer_fire2's functions */
   vt_fire_state fire;
   /* state */
@@ -78,30 +82,48 @@ typedef struct {
 } newton_state;
 
 static const char *const newton_params[] = {
-  "newton_fmax", "refactor", "max_disp", "shift", "backtracks", "reuse", "memory",
+  "switch_fmax", "refactor", "max_disp", "shift", "backtracks", "reuse", "memory", "range",
+  /* forwarded to FIRE 2.0 (fire.c) */
+  "dt", "dtmax", "dtmin", "delaystep", "dtgrow", "dtshrink", "alpha0", "alphashrink", "dmax", "vdfmax",
+  "halfstepback", "initialdelay", "integrator", "masses", "maxmove", NULL};
+
+static const char *const lbfgs_params[] = {
+  "switch_fmax", "max_disp", "backtracks", "memory",
   /* forwarded to FIRE 2.0 (fire.c) */
   "dt", "dtmax", "dtmin", "delaystep", "dtgrow", "dtshrink", "alpha0", "alphashrink", "dmax", "vdfmax",
   "halfstepback", "initialdelay", "integrator", "masses", "maxmove", NULL};
 
 static int own_param(const char *key)
 {
-  for (int q = 0; q < 7; q++) if (strcmp(newton_params[q], key) == 0) return 1;
+  for (int q = 0; q < 8; q++) if (strcmp(newton_params[q], key) == 0) return 1;
   return 0;
 }
 
-static const vt_minimizer_type newton_type;
+static const vt_minimizer_type newton_type, lbfgs_type;
 
 static void newton_init(void *vs)
 {
   newton_state *st = vs;
-  st->newton_fmax = 1e-1;
+  st->switch_fmax = 1e-1;
   st->refactor = 0.8;
   st->max_disp = 0.1;
   st->shift = 1e-3;
   st->backtracks = 4;
   st->reuse = 1;
   st->memory = 8;
+  st->range = 1.0;
+  st->use_factor = 1;
   vt_minimizer_fire2->init(&st->fire);
+}
+
+static void lbfgs_init(void *vs)
+{
+  newton_state *st = vs;
+  newton_init(vs);
+  st->use_factor = 0;
+  st->switch_fmax = 10.0;
+  st->backtracks = 10;
+  st->memory = 10;
 }
 
 static int newton_param(void *vs, const vt_param *p)
@@ -111,9 +133,9 @@ static int newton_param(void *vs, const vt_param *p)
   double v;
   int rc;
   if (!own_param(p->key)) return vt_minimizer_fire2->param(&st->fire, p);
-  if (strcmp(p->key, "newton_fmax") == 0) {
+  if (strcmp(p->key, "switch_fmax") == 0) {
     if ((rc = vt_min_param_number(T, p, 0.0, INFINITY, &v))) return rc;
-    st->newton_fmax = v;
+    st->switch_fmax = v;
   } else if (strcmp(p->key, "refactor") == 0) {
     if ((rc = vt_min_param_number(T, p, 0.0, 1.0, &v))) return rc;
     st->refactor = v;
@@ -129,6 +151,9 @@ static int newton_param(void *vs, const vt_param *p)
     if (st->n && (long)v > st->memory)
       return vt_error(VT_EINVAL, "newton: 'memory' can only grow before the first minimization");
     st->memory = (long)v;
+  } else if (strcmp(p->key, "range") == 0) {
+    if ((rc = vt_min_param_number(T, p, 1e-3, 1.0, &v))) return rc;
+    st->range = v;
   } else if (strcmp(p->key, "reuse") == 0) {
     return vt_min_param_bool(T, p, &st->reuse);
   } else {
@@ -200,7 +225,7 @@ static int newton_restart(void *vs, vt_minimizer *m)
   st->nhist = 0;
   if (!st->reuse) drop_factor(st);
   st->phase = PHASE_FIRE;
-  st->gate = st->newton_fmax;
+  st->gate = st->switch_fmax;
   return vt_minimizer_fire2->restart(&st->fire, m);
 }
 
@@ -208,6 +233,7 @@ static int newton_set(void *vs, vt_minimizer *m)
 {
   newton_state *st = vs;
   st->factorizations = st->newton_steps = st->fire_steps = st->solves = st->fallbacks = 0;
+  st->gamma = 0;
   return newton_restart(vs, m);
 }
 
@@ -218,8 +244,10 @@ static int factorize(newton_state *st, vt_minimizer *m)
 {
   drop_factor(st);
   vt_hessian_opts o = {0};
+  o.range = st->range;
   int rc = VT_ESINGULAR;
-  for (int pass = 0; pass < 2 && rc == VT_ESINGULAR; pass++) {
+  /* a truncated Hessian (range < 1) is a preconditioner: shifted at once */
+  for (int pass = st->range < 1 && st->shift > 0; pass < 2 && rc == VT_ESINGULAR; pass++) {
     if (pass == 1) {
       if (!(st->shift > 0)) break;
       o.shift = st->shift;
@@ -294,9 +322,23 @@ static int direction(newton_state *st)
     st->alpha[slot] = al;
     for (size_t i = 0; i < n3; i++) q[i] -= al * Y[i];
   }
-  int rc = vt_hessian_solve(st->H, 1, q, q);
-  if (rc) return rc;
-  st->solves++;
+  if (st->use_factor) {
+    int rc = vt_hessian_solve(st->H, 1, q, q);
+    if (rc) return rc;
+    st->solves++;
+  } else {
+    /* B_0^-1 = gamma I (Nocedal and Wright, eq. 7.20); before any pair, the
+     * last known gamma, and at the very start a move of 0.01 at most */
+    double g = st->gamma;
+    if (st->count > 0) {
+      size_t slot = (st->head + st->count - 1) % M;
+      const double *Y = st->Y + n3 * slot;
+      g = 1.0 / (st->rho[slot] * vt_min_dot(Y, Y, n3));
+    }
+    if (!(g > 0)) g = 1e-2 / fmax(vt_min_absmax(st->f0, n3), DBL_MIN);
+    st->gamma = g;
+    for (size_t i = 0; i < n3; i++) q[i] *= g;
+  }
   for (size_t k = 0; k < st->count; k++) {
     size_t slot = (st->head + k) % M;
     const double *S = st->S + n3 * slot, *Y = st->Y + n3 * slot;
@@ -314,6 +356,7 @@ static int direction(newton_state *st)
  * keeps its factor, for the next minimization. */
 static int slow(newton_state *st, const vt_minimizer *m, double fbefore, double fafter)
 {
+  if (!st->use_factor) return 0;
   if (st->refactor == 0) return 1;                     /* plain Newton */
   if (vt_minimizer_test(m) == VT_MIN_FTOL) return 0;   /* done: keep it for the next start */
   if (st->nhist == 0) st->fhist[st->nhist++] = fbefore;
@@ -344,13 +387,14 @@ static int newton_iterate(void *vs, vt_minimizer *m)
   memcpy(st->f0, s->f, n3 * sizeof(double));
 
   for (int attempt = 0; attempt < 2; attempt++) {
-    if (!st->have) {
+    if (st->use_factor && !st->have) {
       rc = factorize(st, m);
       if (rc == VT_ESINGULAR) { vt_error_clear(); if ((rc = fall_back(st, m))) return rc; return fire_step(st, m); }
       if (rc) return rc;
     }
     if ((rc = direction(st))) return rc;
     double dm = vt_min_absmax(st->d, n3), a = 1.0, at = 0.0;   /* at: where the system is along d */
+    const double slope0 = vt_min_dot(st->f0, st->d, n3);          /* -phi'(0) > 0 for a descent direction */
     if (!isfinite(dm)) return vt_error(VT_ENONFINITE, "newton: the Newton step is not finite");
     if (dm > st->max_disp) a = st->max_disp / dm;
     for (long b = 0; b <= st->backtracks; b++, a *= 0.5) {
@@ -359,7 +403,13 @@ static int newton_iterate(void *vs, vt_minimizer *m)
       vt_min_move(m, st->d, a - at);
       at = a;
       if ((rc = vt_min_eval(m))) return rc;
-      int better = m->energy < e0 - noise || (m->energy <= e0 + noise && m->fmax < fmax0);
+      /* in the noise, the approximate Wolfe conditions of Hager and Zhang
+       * (SIAM J. Optim. 16, 170 (2005)) with delta = 0.1, sigma = 0.9 on
+       * phi'(a) = -F(a).d: the slope may not have turned too far uphill
+       * (an overshoot) nor stayed as steep as at the start */
+      double slope = -vt_min_dot(s->f, st->d, n3);
+      int better = m->energy < e0 - noise ||
+                   (m->energy <= e0 + noise && slope0 > 0 && slope <= 0.8 * slope0 && slope >= -0.9 * slope0);
       if (better) {
         st->newton_steps++;
         st->fresh = 0;
@@ -371,12 +421,13 @@ static int newton_iterate(void *vs, vt_minimizer *m)
     /* rejected: back to the start of the step */
     vt_min_move(m, st->d, -at);
     if ((rc = vt_min_eval(m))) return rc;
-    if (st->fresh) break;        /* a fresh factor failed too */
-    if (st->count > 0) {         /* first retry with the factor alone */
+    if (st->use_factor && st->fresh) break;   /* a fresh factor failed too */
+    if (st->count > 0) {         /* first retry without the corrections */
       st->count = st->head = 0;
       attempt--;
       continue;
     }
+    if (!st->use_factor) break;
     drop_factor(st);             /* then with the Hessian at this point */
   }
   /* Newton cannot improve on this point. At the rounding floor there is
@@ -389,13 +440,14 @@ static int newton_iterate(void *vs, vt_minimizer *m)
 static int newton_get(const void *vs, const char *k, double *out)
 {
   const newton_state *st = vs;
-  if (strcmp(k, "newton_fmax") == 0) *out = st->newton_fmax;
+  if (strcmp(k, "switch_fmax") == 0) *out = st->switch_fmax;
   else if (strcmp(k, "refactor") == 0) *out = st->refactor;
   else if (strcmp(k, "max_disp") == 0) *out = st->max_disp;
   else if (strcmp(k, "shift") == 0) *out = st->shift;
   else if (strcmp(k, "backtracks") == 0) *out = (double)st->backtracks;
   else if (strcmp(k, "reuse") == 0) *out = st->reuse;
   else if (strcmp(k, "memory") == 0) *out = (double)st->memory;
+  else if (strcmp(k, "range") == 0) *out = st->range;
   else if (strcmp(k, "factorizations") == 0) *out = (double)st->factorizations;
   else if (strcmp(k, "newton_steps") == 0) *out = (double)st->newton_steps;
   else if (strcmp(k, "fire_steps") == 0) *out = (double)st->fire_steps;
@@ -413,4 +465,12 @@ static const vt_minimizer_type newton_type = {
   .free = newton_free,
 };
 
+static const vt_minimizer_type lbfgs_type = {
+  .name = "lbfgs", .size = sizeof(newton_state), .params = lbfgs_params,
+  .init = lbfgs_init, .param = newton_param, .check = newton_check, .alloc = newton_alloc,
+  .set = newton_set, .iterate = newton_iterate, .restart = newton_restart, .get = newton_get,
+  .free = newton_free,
+};
+
 const vt_minimizer_type *const vt_minimizer_newton = &newton_type;
+const vt_minimizer_type *const vt_minimizer_lbfgs = &lbfgs_type;
