@@ -192,6 +192,29 @@ static void test_reference(const char *path)
     free(ya); free(yb);
     vt_hessian_free(H2);
   }
+  {
+    /* range < 1: only the near pairs (a preconditioner for minimizers) */
+    vt_hessian *Hr = NULL;
+    vt_hessian_opts ro = {.range = 0.5, .shift = 1e-3};
+    rc = vt_hessian_create(s, &ro, &Hr);
+    size_t kept = 0, all = vt_hessian_npairs(H);
+    if (ok(rc == 0, "range 0.5: factorizes (%s)", rc ? vt_errmsg() : "ok")) {
+      kept = vt_hessian_npairs(Hr);
+      int inside = 1;
+      for (size_t k = 0; k < kept; k++) {
+        int i, j;
+        vt_hessian_pair(Hr, k, &i, &j);
+        double d[3] = {s->x[3 * i] - s->x[3 * j], s->x[3 * i + 1] - s->x[3 * j + 1], s->x[3 * i + 2] - s->x[3 * j + 2]};
+        vt_minimum_image(s->box, d);
+        double r = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+        if (!(r < 0.5 * vt_potential_cutoff(s->pot, s->sigma[i], s->sigma[j], s->type[i], s->type[j]))) inside = 0;
+      }
+      ok(kept > 0 && kept < all && inside, "range 0.5 keeps %zu of %zu pairs, all within half their cutoff", kept, all);
+      vt_hessian_free(Hr);
+    }
+    vt_hessian_opts bad = {.range = 1.5};
+    ok(vt_hessian_create(s, &bad, &Hr) == VT_EINVAL && strstr(vt_errmsg(), "range"), "range 1.5: %s", vt_errmsg());
+  }
   vt_system *s3 = NULL;
   double box3[3] = {12, 12, 12};
   vt_system_alloc(3, box3, &s3);
