@@ -32,6 +32,19 @@ local function sh(cmd)
   return (r:gsub("%s+$", ""))
 end
 
+-- the BLAS this process actually loaded (what CHOLMOD and ARPACK call)
+local function blas_in_use()
+  local f = io.open("/proc/self/maps")
+  if not f then return "unknown" end
+  local seen, list = {}, {}
+  for line in f:lines() do
+    local path = line:match("(/%S*blas%S*)$")
+    if path and not seen[path] then seen[path] = true; list[#list + 1] = path end
+  end
+  f:close()
+  return #list > 0 and table.concat(list, ", ") or "none loaded"
+end
+
 local cpu_model = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-"):gsub("^%s+", "")
 print(("# vitrum %s, machine: %s cores (%s), %d OpenMP threads, load %s"):format(
   vt.version, sh("nproc --all"), cpu_model, threads, sh("cut -d' ' -f1-3 /proc/loadavg")))
@@ -56,6 +69,7 @@ if conf then
   N = s.n
 end
 print(("# model %s, N = %d"):format(model, N))
+print("# BLAS: " .. blas_in_use())
 
 -- quench: FIRE when the minimizers are built, else a plain FIRE here
 local function fire_lua(sys, ftol, max_steps)

@@ -35,7 +35,19 @@ end
 print(("# vitrum %s, machine: %s cores (%s), %d OpenMP threads, load %s"):format(vt.version, sh("nproc --all"),
   sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'"), vt.threads(),
   sh("cut -d' ' -f1-3 /proc/loadavg")))
-print("# BLAS: " .. sh("readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo unknown"))
+-- the BLAS this process actually loaded (what CHOLMOD and ARPACK call)
+local function blas_in_use()
+  local f = io.open("/proc/self/maps")
+  if not f then return "unknown" end
+  local seen, list = {}, {}
+  for line in f:lines() do
+    local path = line:match("(/%S*blas%S*)$")
+    if path and not seen[path] then seen[path] = true; list[#list + 1] = path end
+  end
+  f:close()
+  return #list > 0 and table.concat(list, ", ") or "none loaded"
+end
+print("# BLAS: " .. blas_in_use())
 
 local pot = vt.potential.lj_smooth{ inner = 2.5, outer = 2.75 }
 local s
