@@ -166,7 +166,15 @@ int main(void)
   s->skin = 0.0;
   vt_system_invalidate(s);
   vt_system_compute(s, VT_ENERGY);
-  ok(fabs(s->energy - E1) < 1e-10 && maxdiff(s->f, f1, 3 * s->n) < 1e-12, "skin 0 gives the same energy and forces");
+  /* relative to the largest force (forces reach 1e9 here, after the large
+   * moves above): the two lists sum each particle's pairs in different
+   * orders, so only round-off agreement is asked, as against brute force */
+  {
+    double fs0 = fmax(1.0, maxabs(f1, 3 * s->n));
+    ok(fabs(s->energy - E1) < 1e-12 * fmax(1.0, fabs(E1)) && maxdiff(s->f, f1, 3 * s->n) < 1e-12 * fs0,
+       "skin 0 gives the same energy and forces to round-off (energy %.3g of %.3g, forces %.2g of %.2g)",
+       fabs(s->energy - E1), fabs(E1), maxdiff(s->f, f1, 3 * s->n), fs0);
+  }
   /* deterministic for a given thread count */
   vt_system *c;
   vt_system_copy(s, &c);

@@ -1,4 +1,4 @@
-/* Cell list + Verlet half list (see neighbor.h).
+/* Cell list + Verlet half lists (see neighbor.h).
  *
  * Bins: n_d = floor(L_d / (r_l / 2)) per axis (at least 1), r_l = largest
  * cutoff + skin, so a bin is at least r_l/2 wide and every partner of a
@@ -7,11 +7,17 @@
  * visited once, which is what makes small boxes (down to the 2 r_l the
  * minimum image needs) take the same path as large ones.
  *
- * Candidates are read from a copy of the positions sorted by bin (contiguous
- * memory); the test is branch-free in two stages (j > i and r^2 below the
- * largest radius, then the model's own cutoff_ij + skin), and each thread
- * appends to its own buffer for a contiguous block of i, so one pass builds
- * the list; the buffers are then concatenated in thread order. */
+ * The particles are sorted by bin (a counting sort, stable in the system's
+ * order, so the sorted order is a function of the positions alone), and
+ * their positions copied in that order. The list pairs sorted positions
+ * q > p: since bins are numbered in sorted order, the partners of p lie in
+ * the stencil bins numbered from p's own bin up, each run of bins clipped to
+ * q > p (half the candidates of a full stencil). The test is branch-free in
+ * two stages (r^2 below the tabulated or the largest radius, then, for
+ * continuous polydispersity, the model's own cutoff_ij + skin), and each
+ * thread appends to its own buffer for a contiguous block of p, so one pass
+ * builds the list; the buffers are then concatenated in thread order. The
+ * public list in the system's indices is derived from it on demand. */
 #include "core/neighbor.h"
 #include "core/error.h"
 #include "core/system.h"
@@ -35,8 +41,8 @@ void vt_neighbor_free(vt_neighbor *nl)
 {
   if (!nl) return;
   free(nl->start); free(nl->list); free(nl->x0);
-  free(nl->cell_start); free(nl->cell_of); free(nl->cell_atoms); free(nl->cell_x); free(nl->kind);
-  free(nl->segoff);
+  free(nl->perm); free(nl->rank); free(nl->sstart); free(nl->slist); free(nl->xs); free(nl->ts);
+  free(nl->cell_start); free(nl->cell_of); free(nl->kind);
   free_tbuf(nl);
   free(nl);
 }
@@ -78,8 +84,23 @@ static inline int axis_stencil(int c, int nb, int reach, int *out)
     for (int a = 0; a < nb; a++) out[a] = a;
     return nb;
   }
-  for (int o = -reach; o <= reach; o++) out[o + reach] = (c + o + nb) % nb;
+  for (int o = -reach; o <= reach; o++) {
+    const int a = c + o;   /* within one period of [0, nb): no division */
+    out[o + reach] = a < 0 ? a + nb : (a >= nb ? a - nb : a);
+  }
   return 2 * reach + 1;
+}
+
+/* Relative build work of a particle in x slab a (see the blocks in build):
+ * the stencil slabs after its own in sorted order, half its own, and one
+ * for the per-particle set-up (measured); 1 when the stencil covers the
+ * whole axis. */
+static inline double slab_weight(int a, int nb, int reach)
+{
+  if (2 * reach + 1 >= nb) return 1.0;
+  double w = 1.5;
+  for (int o = -reach; o <= reach; o++) w += (o > 0 && a + o < nb) || (o < 0 && a + o < 0);
+  return w;
 }
 
 static int ensure(void **p, size_t *cap, size_t want, size_t size)
@@ -115,18 +136,24 @@ static int build(vt_system *s, vt_neighbor *nl)
   if (rc_) return rc_;
   vt_system_wrap(s);
 
-  if (nl->n != n) {
-    free(nl->start); free(nl->x0); free(nl->cell_of); free(nl->cell_atoms); free(nl->cell_x); free(nl->kind);
-    free(nl->segoff);
-    nl->start = malloc((n + 1) * sizeof *nl->start);
+  if (nl->n != n || !nl->sstart) {
+    free(nl->start); free(nl->x0); free(nl->cell_of); free(nl->perm); free(nl->rank); free(nl->xs); free(nl->ts);
+    free(nl->kind);
+    free(nl->sstart);
+    free(nl->list); nl->list = NULL; nl->cap = 0;   /* the public list, derived on demand */
+    nl->start = NULL;
+    nl->public_build = 0;
+    nl->sstart = malloc((n + 1) * sizeof *nl->sstart);
     nl->x0 = malloc(3 * n * sizeof *nl->x0);
     nl->cell_of = malloc(n * sizeof *nl->cell_of);
-    nl->cell_atoms = malloc((n + VT_NEIGHBOR_PAD) * sizeof *nl->cell_atoms);
-    nl->cell_x = malloc(4 * (n + VT_NEIGHBOR_PAD) * sizeof *nl->cell_x);
+    nl->perm = malloc((n + VT_NEIGHBOR_PAD) * sizeof *nl->perm);
+    nl->rank = malloc((n + 1) * sizeof *nl->rank);
+    /* 32-byte records on 32-byte boundaries: the kernels load them whole */
+    nl->xs = aligned_alloc(64, (4 * (n + VT_NEIGHBOR_PAD) * sizeof *nl->xs + 63) & ~(size_t)63);
+    nl->ts = malloc((n + VT_NEIGHBOR_PAD) * sizeof *nl->ts);
     nl->kind = malloc((2 * n + VT_NEIGHBOR_PAD) * sizeof *nl->kind);
-    nl->segoff = malloc(n * sizeof *nl->segoff);
     nl->n = n;
-    if (!nl->start || !nl->x0 || !nl->cell_of || !nl->cell_atoms || !nl->cell_x || !nl->kind || !nl->segoff) {
+    if (!nl->sstart || !nl->x0 || !nl->cell_of || !nl->perm || !nl->rank || !nl->xs || !nl->ts || !nl->kind) {
       nl->n = 0;
       return vt_error(VT_ENOMEM, "out of memory");
     }
@@ -207,19 +234,22 @@ static int build(vt_system *s, vt_neighbor *nl)
     memcpy(fill, cs, ncells * sizeof *fill);
     for (size_t i = 0; i < n; i++) {
       size_t q = fill[nl->cell_of[i]]++;
-      nl->cell_atoms[q] = (int)i;
-      nl->cell_x[4 * q] = x[3 * i];
-      nl->cell_x[4 * q + 1] = x[3 * i + 1];
-      nl->cell_x[4 * q + 2] = x[3 * i + 2];
-      nl->cell_x[4 * q + 3] = sig[i];
+      nl->perm[q] = (int)i;
+      nl->rank[i] = (int)q;
+      nl->xs[4 * q] = x[3 * i];
+      nl->xs[4 * q + 1] = x[3 * i + 1];
+      nl->xs[4 * q + 2] = x[3 * i + 2];
+      nl->xs[4 * q + 3] = sig[i];
+      nl->ts[q] = s->type[i];
       nl->kind[q] = kind_i[i];
     }
     free(fill);
     /* padding read by whole-vector runs of the first stage, never kept */
     for (size_t q = n; q < n + VT_NEIGHBOR_PAD; q++) {
       nl->kind[q] = 0;
-      nl->cell_atoms[q] = -1;
-      for (int k = 0; k < 4; k++) nl->cell_x[4 * q + k] = 0.0;
+      nl->perm[q] = 0;
+      nl->ts[q] = 1;
+      for (int k = 0; k < 4; k++) nl->xs[4 * q + k] = 0.0;
     }
   }
   nl->ncell[0] = nb[0]; nl->ncell[1] = nb[1]; nl->ncell[2] = nb[2];
@@ -243,14 +273,46 @@ static int build(vt_system *s, vt_neighbor *nl)
 
   const double bx = s->box[0], by = s->box[1], bz = s->box[2];
   const double hx = 0.5 * bx, hy = 0.5 * by, hz = 0.5 * bz;
-  const int *ct = s->type;
+  const int *ts = nl->ts;
   const vt_potential *pot = s->pot;
-  const double *cx = nl->cell_x;
-  const int *ca = nl->cell_atoms;
-  size_t *segoff = nl->segoff;
-  size_t *start = nl->start;
+  const double *cx = nl->xs;
+  size_t *sstart = nl->sstart;
+  const int *kq_all = nl->kind;
   int failed = 0;
-  size_t toff[257];
+  size_t toff[257], pcut[257];
+  /* Blocks of about equal work: with a half stencil a particle scans the
+   * stencil's x slabs that come after its own in sorted order, which near
+   * the box's x faces (where the stencil wraps) is more or fewer than the
+   * 2.5 slabs of the interior. Weight each slab so (slab_weight: the
+   * threads' build times then agree within 2%); the list does not depend
+   * on the blocks, only the threads' balance does. */
+  {
+    const size_t slab = (size_t)nb[1] * nb[2];
+    double total = 0.0;
+    for (int a = 0; a < nb[0]; a++) {
+      total += slab_weight(a, nb[0], reach[0]) * (double)(cs[(a + 1) * slab] - cs[a * slab]);
+    }
+    pcut[0] = 0;
+    int a = 0;
+    double acc = 0.0;
+    for (int t = 1; t < nt; t++) {
+      const double want = total * t / nt;
+      size_t cut = n;
+      for (; a < nb[0]; a++) {
+        const double w = slab_weight(a, nb[0], reach[0]);
+        const size_t q0 = cs[a * slab], q1 = cs[(a + 1) * slab];
+        const double slab_cost = w * (double)(q1 - q0);
+        if (acc + slab_cost >= want) {
+          cut = q0 + (size_t)((want - acc) / w);
+          if (cut > q1) cut = q1;
+          break;
+        }
+        acc += slab_cost;
+      }
+      pcut[t] = cut < pcut[t - 1] ? pcut[t - 1] : cut;
+    }
+    pcut[nt] = n;
+  }
   /* the longest row of bins bounds one run of the first stage; the stencil
    * (at most 5 x 5 rows) bounds the candidates of one particle */
   size_t row_max = 0;
@@ -259,6 +321,16 @@ static int build(vt_system *s, vt_neighbor *nl)
     if (len > row_max) row_max = len;
   }
   const size_t cand_cap = 25 * row_max + 1;
+  const int nb12 = nb[1] * nb[2];
+  /* largest squared list radius of each class, bin widths, pruning margin */
+  double rl2max[VT_NB_KINDS], wb[3];
+  for (int a = 0; a < VT_NB_KINDS; a++) {
+    rl2max[a] = exact ? 0.0 : rl * rl;
+    for (int b = 0; exact && a < nkind && b < nkind; b++)
+      if (rl2tab[a * VT_NB_KINDS + b] > rl2max[a]) rl2max[a] = rl2tab[a * VT_NB_KINDS + b];
+  }
+  for (int k = 0; k < 3; k++) wb[k] = s->box[k] / nb[k];
+  const double margin = 1e-9 * (rl + fmax(s->box[0], fmax(s->box[1], s->box[2])));
 
 #pragma omp parallel num_threads(nt)
   {
@@ -266,13 +338,12 @@ static int build(vt_system *s, vt_neighbor *nl)
 #ifdef _OPENMP
     t = omp_get_thread_num();
 #endif
-    /* particles in bin order (spatial locality of the stencil scans);
-     * thread t takes a contiguous block of that order */
-    const size_t p0 = n * (size_t)t / nt, p1 = n * (size_t)(t + 1) / nt;
+    /* thread t takes a contiguous block of the sorted particles */
+    const size_t p0 = pcut[t], p1 = pcut[t + 1];
     int *buf = nl->tbuf[t];
     size_t cap = nl->tcap[t], len = 0;
-    /* candidates passing the first stage (bin-sorted index q), and the
-     * first stage's verdicts on one contiguous range of bins */
+    /* candidates passing the first stage (sorted index q), and the first
+     * stage's verdicts on one contiguous range of bins */
     int *cand = malloc(cand_cap * sizeof *cand);
     int *keep = malloc((row_max + VT_NEIGHBOR_PAD) * sizeof *keep);
     if (!cand || !keep) {
@@ -281,35 +352,64 @@ static int build(vt_system *s, vt_neighbor *nl)
       failed = 1;
     }
     for (size_t p = p0; p < p1 && cand && keep; p++) {
-      const size_t i = (size_t)ca[p];
-      const int c = nl->cell_of[i];
-      const int cz = c % nb[2], cy = (c / nb[2]) % nb[1], cxx = c / (nb[1] * nb[2]);
+      const int c = nl->cell_of[nl->perm[p]];
+      const int cxx = c / nb12, cy = (c - cxx * nb12) / nb[2], cz = c - cxx * nb12 - cy * nb[2];
       int sx[8], sy[8];  /* reach <= 2: at most 5 bins per axis */
       const int mx = axis_stencil(cxx, nb[0], reach[0], sx);
       const int my = axis_stencil(cy, nb[1], reach[1], sy);
-      /* along z the stencil is one or two contiguous runs of bins, and bins
-       * of one row are contiguous in the sorted arrays */
-      int zr[2][2], nzr;
-      if (2 * reach[2] + 1 >= nb[2]) { zr[0][0] = 0; zr[0][1] = nb[2]; nzr = 1; }
-      else {
-        int z0 = cz - reach[2], z1 = cz + reach[2] + 1;
-        if (z0 < 0) { zr[0][0] = z0 + nb[2]; zr[0][1] = nb[2]; zr[1][0] = 0; zr[1][1] = z1; nzr = 2; }
-        else if (z1 > nb[2]) { zr[0][0] = z0; zr[0][1] = nb[2]; zr[1][0] = 0; zr[1][1] = z1 - nb[2]; nzr = 2; }
-        else { zr[0][0] = z0; zr[0][1] = z1; nzr = 1; }
+      const double xi = cx[4 * p], yi = cx[4 * p + 1], zi = cx[4 * p + 2];
+      const double *restrict rl2row = rl2tab + VT_NB_KINDS * kq_all[p];
+      /* Pruning by the particle's own position: the distance from it to
+       * each stencil row of bins (x, y) and, within a row, the range of z
+       * bins inside its largest list radius (a sphere, not 5 x 5 x 5 bins).
+       * Distances are lowered by a margin far above round-off, so no pair
+       * within the radius is lost; an axis whose stencil covers the whole
+       * box is not pruned. */
+      const double rli2 = rl2max[kq_all[p]];
+      double ddx[8], ddy[8];
+      for (int a = 0; a < mx; a++) {
+        const int o = a - reach[0];
+        double d = 2 * reach[0] + 1 < nb[0]
+                       ? (o > 0 ? (cxx + o) * wb[0] - xi : (o < 0 ? xi - (cxx + o + 1) * wb[0] : 0.0)) - margin
+                       : 0.0;
+        ddx[a] = d > 0 ? d * d : 0.0;
       }
-      const double xi = x[3 * i], yi = x[3 * i + 1], zi = x[3 * i + 2];
-      const int ii = (int)i;
-      const double *restrict rl2row = rl2tab + VT_NB_KINDS * kind_i[i];
+      for (int b = 0; b < my; b++) {
+        const int o = b - reach[1];
+        double d = 2 * reach[1] + 1 < nb[1]
+                       ? (o > 0 ? (cy + o) * wb[1] - yi : (o < 0 ? yi - (cy + o + 1) * wb[1] : 0.0)) - margin
+                       : 0.0;
+        ddy[b] = d > 0 ? d * d : 0.0;
+      }
       size_t nc = 0;
       for (int a = 0; a < mx; a++)
         for (int b = 0; b < my; b++) {
+          const double dxy2 = ddx[a] + ddy[b];
+          if (dxy2 >= rli2) continue;
           const size_t row = ((size_t)sx[a] * nb[1] + sy[b]) * nb[2];
+          if (cs[row + nb[2]] <= p + 1) continue;   /* the whole row is at or before p */
+          /* along z the bins within reach are one or two contiguous runs
+           * (bins of one row are contiguous in the sorted arrays) */
+          int zr[2][2], nzr;
+          if (2 * reach[2] + 1 >= nb[2]) { zr[0][0] = 0; zr[0][1] = nb[2]; nzr = 1; }
+          else {
+            const double h = sqrt(rli2 - dxy2) + margin;
+            int z0 = (int)floor((zi - h) * inv_w[2]), z1 = (int)floor((zi + h) * inv_w[2]) + 1;
+            if (z0 < cz - reach[2]) z0 = cz - reach[2];
+            if (z1 > cz + reach[2] + 1) z1 = cz + reach[2] + 1;
+            if (z0 < 0) { zr[0][0] = z0 + nb[2]; zr[0][1] = nb[2]; zr[1][0] = 0; zr[1][1] = z1; nzr = 2; }
+            else if (z1 > nb[2]) { zr[0][0] = z0; zr[0][1] = nb[2]; zr[1][0] = 0; zr[1][1] = z1 - nb[2]; nzr = 2; }
+            else { zr[0][0] = z0; zr[0][1] = z1; nzr = 1; }
+          }
           for (int r = 0; r < nzr; r++) {
-            const size_t q0 = cs[row + zr[r][0]], q1 = cs[row + zr[r][1]];
+            /* half stencil: only q > p (a run is empty when it ends at or before p) */
+            size_t q0 = cs[row + zr[r][0]];
+            const size_t q1 = cs[row + zr[r][1]];
+            if (q0 <= p) q0 = p + 1;
+            if (q1 <= q0) continue;
             const int len_ = (int)(q1 - q0);
             const double *restrict cxq = cx + 4 * q0;
-            const int *restrict caq = ca + q0;
-            const int *restrict kq = nl->kind + q0;
+            const int *restrict kq = kq_all + q0;
             /* whole vectors (reading into the next bins or the padding):
              * no scalar remainder */
             const int lenv = (len_ + VT_NEIGHBOR_PAD - 1) & ~(VT_NEIGHBOR_PAD - 1);
@@ -320,18 +420,12 @@ static int build(vt_system *s, vt_neighbor *nl)
               dy = dy > hy ? dy - by : (dy < -hy ? dy + by : dy);
               dz = dz > hz ? dz - bz : (dz < -hz ? dz + bz : dz);
               const double r2 = dx * dx + dy * dy + dz * dz;
-              keep[k] = (caq[k] > ii) & (r2 < rl2row[kq[k]]);
+              keep[k] = r2 < rl2row[kq[k]];
             }
-            if (exact)
-              for (int k = 0; k < len_; k++) {
-                cand[nc] = caq[k];
-                nc += keep[k];
-              }
-            else
-              for (int k = 0; k < len_; k++) {
-                cand[nc] = (int)q0 + k;
-                nc += keep[k];
-              }
+            for (int k = 0; k < len_; k++) {
+              cand[nc] = (int)q0 + k;
+              nc += keep[k];
+            }
           }
         }
       if (len + nc > cap) {
@@ -344,29 +438,26 @@ static int build(vt_system *s, vt_neighbor *nl)
       if (exact) {
         /* the candidates are the list */
         if (nc) memcpy(buf + len, cand, nc * sizeof *buf);  /* buf may still be NULL when empty */
-        segoff[i] = len;
         len += nc;
-        start[i + 1] = nc;
+        sstart[p + 1] = nc;
         continue;
       }
-      const double si = sig[i];
-      const int ti = ct[i];
+      const double si = cx[4 * p + 3];
+      const int ti = ts[p];
       size_t cnt = 0;
       for (size_t k = 0; k < nc; k++) {
         const size_t q = (size_t)cand[k];
-        const int j = ca[q];
         double dx = xi - cx[4 * q], dy = yi - cx[4 * q + 1], dz = zi - cx[4 * q + 2];
         dx = dx > hx ? dx - bx : (dx < -hx ? dx + bx : dx);
         dy = dy > hy ? dy - by : (dy < -hy ? dy + by : dy);
         dz = dz > hz ? dz - bz : (dz < -hz ? dz + bz : dz);
         const double r2 = dx * dx + dy * dy + dz * dz;
-        const double rlij = vt_potential_cutoff(pot, si, cx[4 * q + 3], ti, ct[j]) + skin;
-        buf[len + cnt] = j;
+        const double rlij = vt_potential_cutoff(pot, si, cx[4 * q + 3], ti, ts[q]) + skin;
+        buf[len + cnt] = (int)q;
         cnt += (size_t)(r2 < rlij * rlij);
       }
-      segoff[i] = len;
       len += cnt;
-      start[i + 1] = cnt;
+      sstart[p + 1] = cnt;
     }
     free(cand);
     free(keep);
@@ -379,30 +470,28 @@ static int build(vt_system *s, vt_neighbor *nl)
   toff[0] = 0;
   for (int t = 0; t < nt; t++) toff[t + 1] += toff[t];
   size_t total = toff[nt];
-  start[0] = 0;
-  for (size_t i = 0; i < n; i++) start[i + 1] += start[i];
-  if (total + VT_NEIGHBOR_PAD > nl->cap || !nl->list) {
-    free(nl->list);
-    nl->cap = total + total / 8 + 2 * VT_NEIGHBOR_PAD;
-    nl->list = malloc(nl->cap * sizeof *nl->list);
-    if (!nl->list) { nl->cap = 0; return vt_error(VT_ENOMEM, "out of memory for %zu neighbor pairs", total); }
+  sstart[0] = 0;
+  for (size_t p = 0; p < n; p++) sstart[p + 1] += sstart[p];
+  if (total + VT_NEIGHBOR_PAD > nl->scap || !nl->slist) {
+    free(nl->slist);
+    nl->scap = total + total / 8 + 2 * VT_NEIGHBOR_PAD;
+    nl->slist = malloc(nl->scap * sizeof *nl->slist);
+    if (!nl->slist) { nl->scap = 0; return vt_error(VT_ENOMEM, "out of memory for %zu neighbor pairs", total); }
   }
-  int *list = nl->list;
+  int *slist = nl->slist;
+  /* the blocks are in sorted order: each thread's buffer is one piece */
 #pragma omp parallel num_threads(nt)
   {
     int t = 0;
 #ifdef _OPENMP
     t = omp_get_thread_num();
 #endif
-    const size_t p0 = n * (size_t)t / nt, p1 = n * (size_t)(t + 1) / nt;
-    const int *tb = nl->tbuf[t];
-    for (size_t p = p0; p < p1; p++) {
-      const size_t i = (size_t)ca[p];
-      if (start[i + 1] > start[i]) memcpy(list + start[i], tb + segoff[i], (start[i + 1] - start[i]) * sizeof *list);
-    }
+    if (toff[t + 1] > toff[t]) memcpy(slist + toff[t], nl->tbuf[t], (toff[t + 1] - toff[t]) * sizeof *slist);
+    /* and a share of the reference positions of the rebuild check */
+    const size_t i0 = n * (size_t)t / nt, i1 = n * (size_t)(t + 1) / nt;
+    if (i1 > i0) memcpy(nl->x0 + 3 * i0, s->x + 3 * i0, 3 * (i1 - i0) * sizeof(double));
   }
-  for (int k = 0; k < VT_NEIGHBOR_PAD; k++) list[total + k] = 0;
-  memcpy(nl->x0, s->x, 3 * n * sizeof(double));
+  for (int k = 0; k < VT_NEIGHBOR_PAD; k++) slist[total + k] = 0;
   nl->cutoff = rc;
   nl->skin = skin;
   nl->skin_asked = s->skin;
@@ -413,7 +502,58 @@ static int build(vt_system *s, vt_neighbor *nl)
   return 0;
 }
 
-int vt_neighbor_update(vt_system *s, int *rebuilt)
+/* The public list from the private one: each pair (p, q) becomes partner
+ * max(i, j) of min(i, j) in the system's indices, and every particle's
+ * partners are sorted (so the list does not depend on the bins). */
+static int derive_public(vt_neighbor *nl)
+{
+  const size_t n = nl->n, total = nl->sstart[n];
+  if (!nl->start && !(nl->start = malloc((n + 1) * sizeof *nl->start)))
+    return vt_error(VT_ENOMEM, "out of memory");
+  if (total + VT_NEIGHBOR_PAD > nl->cap || !nl->list) {
+    free(nl->list);
+    nl->cap = total + total / 8 + 2 * VT_NEIGHBOR_PAD;
+    nl->list = malloc(nl->cap * sizeof *nl->list);
+    if (!nl->list) { nl->cap = 0; return vt_error(VT_ENOMEM, "out of memory for %zu neighbor pairs", total); }
+  }
+  size_t *pos = malloc((n + 1) * sizeof *pos);
+  if (!pos) return vt_error(VT_ENOMEM, "out of memory");
+  size_t *start = nl->start;
+  const int *perm = nl->perm, *slist = nl->slist;
+  const size_t *sstart = nl->sstart;
+  memset(start, 0, (n + 1) * sizeof *start);
+  for (size_t p = 0; p < n; p++) {
+    const int i = perm[p];
+    for (size_t e = sstart[p]; e < sstart[p + 1]; e++) {
+      const int j = perm[slist[e]];
+      start[(j < i ? j : i) + 1]++;
+    }
+  }
+  for (size_t i = 0; i < n; i++) start[i + 1] += start[i];
+  memcpy(pos, start, (n + 1) * sizeof *pos);
+  int *list = nl->list;
+  for (size_t p = 0; p < n; p++) {
+    const int i = perm[p];
+    for (size_t e = sstart[p]; e < sstart[p + 1]; e++) {
+      const int j = perm[slist[e]];
+      if (j < i) list[pos[j]++] = i;
+      else list[pos[i]++] = j;
+    }
+  }
+  free(pos);
+  for (size_t i = 0; i < n; i++)   /* insertion sort: a few dozen partners each */
+    for (size_t a = start[i] + 1; a < start[i + 1]; a++) {
+      const int v = list[a];
+      size_t b = a;
+      while (b > start[i] && list[b - 1] > v) { list[b] = list[b - 1]; b--; }
+      list[b] = v;
+    }
+  for (int k = 0; k < VT_NEIGHBOR_PAD; k++) list[total + k] = 0;
+  nl->public_build = nl->builds;
+  return 0;
+}
+
+int vt_neighbor_refresh(vt_system *s, int *rebuilt)
 {
   if (rebuilt) *rebuilt = 0;
   if (!s->pot) return vt_error(VT_EINVAL, "the system has no potential (set one with set_potential)");
@@ -425,5 +565,16 @@ int vt_neighbor_update(vt_system *s, int *rebuilt)
   int rc = build(s, s->nl);
   if (rc) { s->nl->pot = NULL; return rc; }
   if (rebuilt) *rebuilt = 1;
+  return 0;
+}
+
+int vt_neighbor_update(vt_system *s, int *rebuilt)
+{
+  int rc = vt_neighbor_refresh(s, rebuilt);
+  if (rc) return rc;
+  if (s->nl->public_build != s->nl->builds) {
+    rc = derive_public(s->nl);
+    if (rc) { s->nl->pot = NULL; return rc; }
+  }
   return 0;
 }

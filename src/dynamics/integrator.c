@@ -27,6 +27,7 @@ int vt_integrator_alloc(const vt_integrator_type *t, const vt_integrator_params 
   vt_integrator *g = calloc(1, sizeof *g);
   if (!g) return vt_error(VT_ENOMEM, "out of memory");
   g->type = t;
+  g->flags = VT_ENERGY;
   if (p) g->params = *p;
   else vt_integrator_params_default(&g->params);
   g->state = calloc(1, t->size ? t->size : 1);
@@ -44,6 +45,7 @@ int vt_integrator_set(vt_integrator *g, const vt_system *s, double T)
 
 int vt_integrator_step(vt_integrator *g, vt_system *s, double dt, double T)
 {
+  if (g->type->step_flags) return g->type->step_flags(g->state, s, dt, T, g->flags);
   return g->type->step(g->state, s, dt, T);
 }
 

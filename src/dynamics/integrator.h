@@ -17,7 +17,8 @@
  * Contract with the system (core/system.h):
  * - step() needs valid forces on entry (it calls vt_system_compute, which is a
  *   no-op when they are current) and leaves forces and energy of the new
- *   positions valid on return.
+ *   positions valid on return (step_flags: forces and what its flags ask;
+ *   a later energy request computes the energy then).
  * - Masses are read from s->mass at every step, never cached: they follow the
  *   diameters under mass="volume".
  * - Temperatures use vt_system_dof(s) = 3N-3 degrees of freedom: the caller
@@ -62,12 +63,21 @@ typedef struct vt_integrator_type {
   size_t (*save)(const void *state, double *out);
   int (*load)(void *state, const double *in, size_t len);
   void (*free)(void *state);  /* the state's arrays, not the state itself */
+  /* Optional (NULL: step() is used): one time step whose last force
+   * evaluation computes forces plus `flags` (vt_system_compute), so that a
+   * step whose energy nobody reads runs a forces-only pass (flags 0). */
+  int (*step_flags)(void *state, vt_system *s, double dt, double T, unsigned flags);
 } vt_integrator_type;
 
 typedef struct vt_integrator {
   const vt_integrator_type *type;
   vt_integrator_params params;
   void *state;
+  /* What vt_integrator_step leaves valid besides forces: VT_ENERGY after
+   * vt_integrator_alloc (the energy is current after every step); vt_md_run
+   * clears it on the steps after which neither an observer, a checkpoint
+   * nor the end of the run reads the energy. */
+  unsigned flags;
 } vt_integrator;
 
 extern const vt_integrator_type *const vt_integrator_nve;

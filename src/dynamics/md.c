@@ -202,7 +202,10 @@ int vt_md_run(vt_md *md, vt_md_run_opts *o)
   progress bar;
   progress_start(&bar, o->progress, i, nsteps);
 
-  rc = vt_system_compute(s, VT_ENERGY);
+  /* forces for the first step; the energy too when there is no step to
+   * leave it current (a run's last step does) */
+  rc = vt_system_compute(s, i < nsteps ? 0 : md->integ->flags);
+  const unsigned keep_flags = md->integ->flags;
   while (rc == 0 && i < nsteps) {
     if (vt_interrupted()) { rc = interrupted(md, o); break; }
     double T = md->T;
@@ -211,7 +214,16 @@ int vt_md_run(vt_md *md, vt_md_run_opts *o)
       if (rc == VT_EINTR) { rc = interrupted(md, o); break; }
       if (rc) break;
     }
+    /* the potential energy only where someone reads it: the observer, a
+     * checkpoint, and the end of the run (the contract of step()) */
+    {
+      const long k = i + 1;
+      const int wanted = k == nsteps || (o->observe && o->every > 0 && k % o->every == 0) ||
+                         (o->checkpoint && o->checkpoint_every > 0 && k % o->checkpoint_every == 0);
+      md->integ->flags = wanted ? keep_flags : (keep_flags & ~VT_ENERGY);
+    }
     rc = vt_integrator_step(md->integ, s, md->dt, T);
+    md->integ->flags = keep_flags;
     if (rc) break;
     i++;
     o->done++;

@@ -44,6 +44,7 @@ typedef struct {
   double *eta_dot;    /* m+1 chain velocities (the last is always 0) */
   double *eta_dotdot; /* m chain forces */
   double *eta_mass;   /* m thermostat masses */
+  double *factor;     /* loops velocity scalings of the last half step */
 } nhc_state;
 
 static int nhc_alloc(void *state, const vt_integrator_params *p)
@@ -59,11 +60,12 @@ static int nhc_alloc(void *state, const vt_integrator_params *p)
   st->loops = p->loops;
   st->tau = p->tau;
   size_t m = (size_t)p->chain;
-  st->eta = calloc(4 * m + 1, sizeof(double));
+  st->eta = calloc(4 * m + 1 + (size_t)p->loops, sizeof(double));
   if (!st->eta) return vt_error(VT_ENOMEM, "out of memory");
   st->eta_dot = st->eta + m;            /* m + 1 */
   st->eta_dotdot = st->eta_dot + m + 1;
   st->eta_mass = st->eta_dotdot + m;
+  st->factor = st->eta_mass + m;        /* loops */
   return 0;
 }
 
@@ -100,15 +102,48 @@ static int nhc_set(void *state, const vt_system *s, double T)
   return 0;
 }
 
-static void scale_velocities(vt_system *s, double factor)
+/* v *= factor[0], then factor[1], ... (the sub-cycles' scalings, one
+ * multiplication each, in order). */
+static void scale_velocities(vt_system *s, const double *factor, int nf)
 {
   const size_t n3 = 3 * s->n;
   double *restrict v = s->v;
 #pragma omp parallel for schedule(static) if (n3 > 12288)
-  for (size_t i = 0; i < n3; i++) v[i] *= factor;
+  for (size_t i = 0; i < n3; i++) {
+    double w = v[i];
+    for (int k = 0; k < nf; k++) w *= factor[k];
+    v[i] = w;
+  }
 }
 
-/* exp(iL_NHC dt/2): LAMMPS FixNH::nhc_temp_integrate (drag 0). */
+/* The first half of a step in one pass over the particles: the chain's
+ * velocity scalings, the half kick v += (h / m_i) f_i and the drift
+ * x += dt v, each element going through exactly the operations of the
+ * three separate loops (vt_md_kick, vt_md_drift), in the same order. */
+static void scale_kick_drift(vt_system *s, const double *factor, int nf, double h, double dt)
+{
+  const size_t n = s->n;
+  double *restrict v = s->v, *restrict x = s->x;
+  const double *restrict f = s->f, *restrict m = s->mass;
+#pragma omp parallel for schedule(static) if (n > 4096)
+  for (size_t i = 0; i < n; i++) {
+    const double a = h / m[i];
+    for (int c = 0; c < 3; c++) {
+      double w = v[3 * i + c];
+      for (int k = 0; k < nf; k++) w *= factor[k];
+      w += a * f[3 * i + c];
+      v[3 * i + c] = w;
+      x[3 * i + c] += dt * w;
+    }
+  }
+  vt_system_invalidate(s);
+}
+
+/* exp(iL_NHC dt/2): LAMMPS FixNH::nhc_temp_integrate (drag 0), with the
+ * velocity scalings recorded in st->factor[0 .. loops) instead of applied:
+ * the chain only needs the kinetic energy, which each scaling multiplies by
+ * factor^2, so the caller applies them in its next pass over the
+ * velocities. */
 static void nhc_half(nhc_state *st, vt_system *s, double dt, double T)
 {
   const int m = st->m;
@@ -135,7 +170,7 @@ static void nhc_half(nhc_state *st, vt_system *s, double dt, double T)
     eta_dot[0] *= expfac;
 
     const double factor = exp(-ncfac * dthalf * eta_dot[0]);
-    scale_velocities(s, factor);
+    st->factor[loop] = factor;
     t_current *= factor * factor;
     eta_dotdot[0] = (g * t_current - ke_target) / Q[0];
 
@@ -154,21 +189,28 @@ static void nhc_half(nhc_state *st, vt_system *s, double dt, double T)
   }
 }
 
-static int nhc_step(void *state, vt_system *s, double dt, double T)
+/* The chain needs only the kinetic energy: the potential energy is
+ * computed when flags ask for it (LAMMPS likewise only on thermo steps). */
+static int nhc_step_flags(void *state, vt_system *s, double dt, double T, unsigned flags)
 {
   nhc_state *st = state;
   int rc = check_T(T);
   if (rc) return rc;
-  rc = vt_system_compute(s, VT_ENERGY);   /* no-op when forces are current */
+  rc = vt_system_compute(s, 0);           /* no-op when forces are current */
   if (rc) return rc;
   nhc_half(st, s, dt, T);                 /* FixNH::initial_integrate */
-  vt_md_kick(s, 0.5 * dt);
-  vt_md_drift(s, dt);
-  rc = vt_system_compute(s, VT_ENERGY);
+  scale_kick_drift(s, st->factor, st->loops, 0.5 * dt, dt);
+  rc = vt_system_compute(s, flags);
   if (rc) return rc;
   vt_md_kick(s, 0.5 * dt);                /* FixNH::final_integrate */
   nhc_half(st, s, dt, T);
+  scale_velocities(s, st->factor, st->loops);
   return 0;
+}
+
+static int nhc_step(void *state, vt_system *s, double dt, double T)
+{
+  return nhc_step_flags(state, s, dt, T, VT_ENERGY);
 }
 
 static double nhc_energy(const void *state, const vt_system *s, double T)
@@ -212,6 +254,7 @@ static int nhc_load(void *state, const double *in, size_t len)
 }
 
 static const vt_integrator_type nhc_type = {
-  "nose-hoover", sizeof(nhc_state), 1, nhc_alloc, nhc_set, nhc_step, nhc_energy, nhc_save, nhc_load, nhc_free
+  "nose-hoover", sizeof(nhc_state), 1, nhc_alloc, nhc_set, nhc_step, nhc_energy, nhc_save, nhc_load, nhc_free,
+  nhc_step_flags
 };
 const vt_integrator_type *const vt_integrator_nose_hoover = &nhc_type;

@@ -227,11 +227,12 @@ int vt_kernel_scratch(vt_system *s, int nt, unsigned flags, double **buf)
     return vt_error(VT_ENOMEM, "out of memory");
   if ((flags & VT_VATOM) && !s->vatom && !(s->vatom = malloc(6 * n * sizeof(double))))
     return vt_error(VT_ENOMEM, "out of memory");
-  size_t stride = n * (3 + ((flags & VT_EATOM) ? 1 : 0) + ((flags & VT_VATOM) ? 6 : 0));
-  size_t need = (size_t)(nt - 1) * stride;
+  size_t stride = vt_kernel_stride(n, flags);
+  size_t need = (size_t)nt * stride;
   if (need > s->fbuf_len) {
     free(s->fbuf);
-    s->fbuf = malloc(need * sizeof(double));
+    /* 4-double records on 32-byte boundaries (kernel.h) */
+    s->fbuf = aligned_alloc(64, (need * sizeof(double) + 63) & ~(size_t)63);
     if (!s->fbuf) { s->fbuf_len = 0; return vt_error(VT_ENOMEM, "out of memory"); }
     s->fbuf_len = need;
   }
@@ -252,5 +253,77 @@ void vt_kernel_reduce(vt_system *s, int nt, unsigned flags, const double *buf)
     if (c < 3 * n) s->f[c] += acc;
     else if (c < 3 * n + ne) s->eatom[c - 3 * n] += acc;
     else s->vatom[c - 3 * n - ne] += acc;
+  }
+}
+
+/* Cost of a sorted particle's entries up to p, in list entries: each
+ * particle adds a few entries' worth of fixed work (its own loads, the
+ * chunk set-up, the gather and scatter). */
+static inline size_t split_cost(const size_t *sstart, size_t p) { return sstart[p] + 4 * p; }
+
+void vt_kernel_split(const vt_neighbor *nl, int nt, size_t *blk)
+{
+  const size_t n = nl->n, total = split_cost(nl->sstart, n);
+  blk[0] = 0;
+  for (int t = 1; t < nt; t++) {
+    /* the first p whose cost reaches the share of threads 0..t-1 */
+    const size_t want = (size_t)((double)total * t / nt);
+    size_t lo = blk[t - 1], hi = n;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (split_cost(nl->sstart, mid) < want) lo = mid + 1;
+      else hi = mid;
+    }
+    blk[t] = lo;
+  }
+  blk[nt] = n;
+}
+
+void vt_kernel_gather(const vt_system *s, const vt_neighbor *nl, size_t p0, size_t p1)
+{
+  const int *restrict perm = nl->perm;
+  const double *restrict x = s->x, *restrict sig = s->sigma;
+  const int *restrict type = s->type;
+  double *restrict xs = nl->xs;
+  int *restrict ts = nl->ts;
+  for (size_t p = p0; p < p1; p++) {
+    const size_t i = (size_t)perm[p];
+    xs[4 * p] = x[3 * i];
+    xs[4 * p + 1] = x[3 * i + 1];
+    xs[4 * p + 2] = x[3 * i + 2];
+    xs[4 * p + 3] = sig[i];
+    ts[p] = type[i];
+  }
+}
+
+void vt_kernel_scatter(vt_system *s, const vt_neighbor *nl, int nt, unsigned flags, const double *buf,
+                       size_t stride, const size_t *blk, size_t i0, size_t i1)
+{
+  const size_t n = s->n;
+  const int *restrict rank = nl->rank;
+  double *restrict f = s->f;
+  for (size_t i = i0; i < i1; i++) {
+    const size_t p = (size_t)rank[i];
+    /* buffers of threads whose block starts after p hold nothing for it */
+    int last = 0;
+    while (last + 1 < nt && blk[last + 1] <= p) last++;
+    for (int k = 0; k < 3; k++) {
+      double acc = buf[4 * p + k];
+      for (int t = 1; t <= last; t++) acc += buf[(size_t)t * stride + 4 * p + k];
+      f[3 * i + k] = acc;
+    }
+    if (flags & VT_EATOM) {
+      double acc = buf[4 * n + p];
+      for (int t = 1; t <= last; t++) acc += buf[(size_t)t * stride + 4 * n + p];
+      s->eatom[i] = acc;
+    }
+    if (flags & VT_VATOM) {
+      const size_t off = 4 * n + ((flags & VT_EATOM) ? n : 0);
+      for (int k = 0; k < 6; k++) {
+        double acc = buf[off + 6 * p + k];
+        for (int t = 1; t <= last; t++) acc += buf[(size_t)t * stride + off + 6 * p + k];
+        s->vatom[6 * i + k] = acc;
+      }
+    }
   }
 }
