@@ -478,7 +478,7 @@ if ctl.melt_T and ctl.melt_T ~= 1.0 then
   lines[#lines + 1] = ("  (the control was melted at T = %.2f: the VHG glass did not melt at T = 1 within 200 time units)"):format(ctl.melt_T)
 end
 lines[#lines + 1] = "  (T_o: first T on heating where <dr^2> from T = 0.1 reaches 1; n/a: not reached by T_max;"
-lines[#lines + 1] = "   T_g n/a: no crossing of the two branches inside the fit windows, as on fast, noisy ramps)"
+lines[#lines + 1] = "   T_g n/a: the two branches do not cross between the fit windows, as on fast, noisy ramps)"
 lines[#lines + 1] = ""
 if meltV then
   lines[#lines + 1] = ("melting, delta* = dr(0.65) - dr(0.60) > 0.3: VHG glass %d of %d particles mobile, %.0f%% of them small,")

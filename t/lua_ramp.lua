@@ -25,10 +25,22 @@ T.close(r.Tg, 0.48, 1e-10, 0, "T_g of exact piecewise-linear data")
 T.close(r.glass.slope, 0.9, 1e-10, 0, "glass slope")
 T.close(r.liquid.slope, 3.4, 1e-10, 0, "liquid slope")
 T.is(r.n_glass, 31, "points in the glass window")
-T.ok(r.valid, "the crossing lies within the windows")
+T.ok(r.valid, "the crossing lies between the windows")
 local par = ramp.tg{ T = { 0.1, 0.2, 0.3, 0.7, 0.8, 0.9 }, U = { 1.0, 2.0, 3.0, 7.2, 8.21, 9.22 },
                      glass = { 0.1, 0.3 }, liquid = { 0.7, 0.9 } }
 T.ok(not par.valid, ("near-parallel branches are flagged (crossing at %.3g)"):format(par.Tg))
+do
+  -- the transition at 0.9, inside the liquid window: that window mixes both
+  -- branches, and its crossing with the glass line is no T_g
+  local Tl, Ul = {}, {}
+  for i = 0, 90 do
+    local t = 0.1 + i * 0.01
+    Tl[#Tl + 1] = t
+    Ul[#Ul + 1] = t < 0.9 and (-7 + 0.9 * t) or (-7 + 0.81 + 3.4 * (t - 0.9))
+  end
+  local w = ramp.tg{ T = Tl, U = Ul, glass = { 0.1, 0.3 }, liquid = { 0.75, 1.0 } }
+  T.ok(not w.valid, ("a crossing inside a fit window is flagged (at %.3g)"):format(w.Tg))
+end
 local rn = ramp.tg{ T = Ts, U = Un, glass = { 0.1, 0.4 }, liquid = { 0.6, 1.0 } }
 T.close(rn.Tg, 0.48, 0, 0.005, "T_g with 1e-3 noise within 0.005")
 T.raises(function() ramp.tg{ T = Ts, U = U, glass = { 0.1, 0.11 }, liquid = { 0.6, 1.0 } } end, "only 2 samples",

@@ -96,17 +96,20 @@ end
 
 -- T_g: intersection of straight lines fitted to U(T) on the glass window and
 -- on the liquid window (both {lo, hi}). Returns the crossing with the fits
--- and the number of points used; `valid` is false when the crossing falls
--- outside the span of the windows (near-parallel branches).
+-- and the number of points used; `valid` is false unless the crossing falls
+-- between the two windows.
 function M.tg(o)
   local T, U = o.T or error("ramp.tg: T= is required", 2), o.U or error("ramp.tg: U= is required", 2)
   local g, ng = fit_window(T, U, o.glass[1], o.glass[2])
   local l, nl = fit_window(T, U, o.liquid[1], o.liquid[2])
   if g.slope == l.slope then error("ramp.tg: the two branches are parallel", 2) end
   local tg = (l.intercept - g.intercept) / (g.slope - l.slope)
-  -- a crossing outside the span of the two windows means the branches are
-  -- too close to parallel (a fast ramp, noisy data): not a glass transition
-  local lo, hi = math.min(o.glass[1], o.liquid[1]), math.max(o.glass[2], o.liquid[2])
+  -- the crossing must fall between the windows: inside one of them, that
+  -- window holds points of the other branch (its line is not one branch);
+  -- outside both, the branches are too close to parallel (a fast ramp,
+  -- noisy data). Either way it is not a glass transition.
+  local lo, hi = math.min(o.glass[2], o.liquid[2]), math.max(o.glass[1], o.liquid[1])
+  if hi < lo then lo, hi = hi, lo end   -- overlapping windows: their overlap
   return { Tg = tg, valid = tg >= lo and tg <= hi, glass = g, liquid = l, n_glass = ng, n_liquid = nl,
            glass_window = o.glass, liquid_window = o.liquid }
 end
