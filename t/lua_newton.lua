@@ -189,6 +189,17 @@ T.raises(function() vt.newton{ dtt = 1 } end, "known: .*switch_fmax.*dtmax", "a 
 local p = vt.newton{ dt = 0.002, memory = 3 }
 T.is(p.dt, 0.002, "FIRE parameters are forwarded")
 T.is(p.memory, 3, "own parameters read back")
+do
+  -- memory may shrink between minimizations (and only shrink: the arrays are sized)
+  local lb = vt.lbfgs{ ftol = 1e-10, memory = 6 }
+  local c = start:copy()
+  lb:minimize(c)
+  lb.memory = 2
+  local c2 = start:copy()
+  local r2 = lb:minimize(c2)
+  T.ok(r2.converged, ("lbfgs with memory shrunk from 6 to 2: converged (%d steps)"):format(r2.steps))
+  T.raises(function() lb.memory = 7 end, "memory", "memory cannot grow after the first minimization")
+end
 T.is(vt.minimizer("newton", { ftol = 1e-8 }).ftol, 1e-8, "vt.minimizer('newton', ...)")
 T.is(vt.minimizer("lbfgs", { memory = 4 }).memory, 4, "vt.minimizer('lbfgs', ...)")
 T.done()

@@ -151,6 +151,7 @@ static int newton_param(void *vs, const vt_param *p)
     if (st->n && (long)v > st->memory)
       return vt_error(VT_EINVAL, "newton: 'memory' can only grow before the first minimization");
     st->memory = (long)v;
+    st->count = st->head = 0;   /* the ring is laid out for the old size */
   } else if (strcmp(p->key, "range") == 0) {
     if ((rc = vt_min_param_number(T, p, 1e-3, 1.0, &v))) return rc;
     st->range = v;
