@@ -184,6 +184,8 @@ end
 T.raises(function() vt.newton{ switch_fmax = -1 } end, "switch_fmax", "negative switch_fmax is refused")
 T.raises(function() vt.newton{ refactor = 2 } end, "refactor", "refactor above 1 is refused")
 T.raises(function() vt.newton{ memory = 2.5 } end, "memory", "non-integer memory is refused")
+T.raises(function() vt.lbfgs{ memory = 0 } end, "lbfgs: parameter 'memory' must be at least 1", "lbfgs needs memory >= 1")
+T.raises(function() vt.lbfgs{ switch_fmax = -1 } end, "^.*lbfgs: parameter 'switch_fmax'", "lbfgs names itself in errors")
 T.raises(function() vt.newton{ shift = 0 / 0 } end, "shift", "NaN shift is refused")
 T.raises(function() vt.newton{ dtt = 1 } end, "known: .*switch_fmax.*dtmax", "a typo lists the known names, FIRE's too")
 local p = vt.newton{ dt = 0.002, memory = 3 }

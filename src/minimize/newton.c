@@ -129,7 +129,7 @@ static void lbfgs_init(void *vs)
 static int newton_param(void *vs, const vt_param *p)
 {
   newton_state *st = vs;
-  const vt_minimizer_type *T = &newton_type;
+  const vt_minimizer_type *T = st->use_factor ? &newton_type : &lbfgs_type;   /* names it in messages */
   double v;
   int rc;
   if (!own_param(p->key)) return vt_minimizer_fire2->param(&st->fire, p);
@@ -168,6 +168,8 @@ static int newton_param(void *vs, const vt_param *p)
 static int newton_check(void *vs)
 {
   newton_state *st = vs;
+  if (!st->use_factor && st->memory < 1)
+    return vt_error(VT_EINVAL, "lbfgs: parameter 'memory' must be at least 1 (without a factor, the pairs are all of B)");
   int rc = vt_minimizer_fire2->check(&st->fire);
   return rc ? vt_error_prefix(rc, "newton: ") : 0;
 }
