@@ -147,9 +147,10 @@ static int newton_param(void *vs, const vt_param *p)
     st->shift = v;
   } else if (strcmp(p->key, "memory") == 0) {
     if ((rc = vt_min_param_number(T, p, 0.0, 1000.0, &v))) return rc;
-    if (v != floor(v)) return vt_error(VT_EINVAL, "newton: parameter 'memory' must be an integer");
+    if (v != floor(v)) return vt_error(VT_EINVAL, "%s: parameter 'memory' must be an integer", T->name);
     if (st->n && (long)v > st->memory)
-      return vt_error(VT_EINVAL, "newton: 'memory' can only grow before the first minimization");
+      return vt_error(VT_EINVAL, "%s: 'memory' cannot grow after the first minimization (its arrays are sized); "
+                      "make a new minimizer", T->name);
     st->memory = (long)v;
     st->count = st->head = 0;   /* the ring is laid out for the old size */
   } else if (strcmp(p->key, "range") == 0) {
@@ -159,7 +160,7 @@ static int newton_param(void *vs, const vt_param *p)
     return vt_min_param_bool(T, p, &st->reuse);
   } else {
     if ((rc = vt_min_param_number(T, p, 0.0, 60.0, &v))) return rc;
-    if (v != floor(v)) return vt_error(VT_EINVAL, "newton: parameter 'backtracks' must be an integer");
+    if (v != floor(v)) return vt_error(VT_EINVAL, "%s: parameter 'backtracks' must be an integer", T->name);
     st->backtracks = (long)v;
   }
   return 0;
@@ -171,7 +172,7 @@ static int newton_check(void *vs)
   if (!st->use_factor && st->memory < 1)
     return vt_error(VT_EINVAL, "lbfgs: parameter 'memory' must be at least 1 (without a factor, the pairs are all of B)");
   int rc = vt_minimizer_fire2->check(&st->fire);
-  return rc ? vt_error_prefix(rc, "newton: ") : 0;
+  return rc ? vt_error_prefix(rc, "%s: ", st->use_factor ? "newton" : "lbfgs") : 0;
 }
 
 /* Stop using the factor (its memory stays, for vt_hessian_refresh). The
@@ -210,7 +211,7 @@ static int newton_alloc(void *vs, size_t n)
   st->alpha = malloc(M * sizeof(double));
   if (!st->d || !st->f0 || !st->S || !st->Y || !st->rho || !st->alpha) {
     newton_free(vs);
-    return vt_error(VT_ENOMEM, "newton: out of memory for %zu particles", n);
+    return vt_error(VT_ENOMEM, "%s: out of memory for %zu particles", st->use_factor ? "newton" : "lbfgs", n);
   }
   st->n = n;
   return 0;
@@ -398,7 +399,9 @@ static int newton_iterate(void *vs, vt_minimizer *m)
     if ((rc = direction(st))) return rc;
     double dm = vt_min_absmax(st->d, n3), a = 1.0, at = 0.0;   /* at: where the system is along d */
     const double slope0 = vt_min_dot(st->f0, st->d, n3);          /* -phi'(0) > 0 for a descent direction */
-    if (!isfinite(dm)) return vt_error(VT_ENONFINITE, "newton: the Newton step is not finite");
+    if (!isfinite(dm))
+      return vt_error(VT_ENONFINITE, "%s: the quasi-Newton step is not finite (a broken factor or history)",
+                      m->type->name);
     if (dm > st->max_disp) a = st->max_disp / dm;
     for (long b = 0; b <= st->backtracks; b++, a *= 0.5) {
       /* moves are increments: positions wrapped at a neighbor-list rebuild
