@@ -328,16 +328,8 @@ static void test_errors(void)
 
 int main(void)
 {
-  const char *shared = getenv("VT_SHARED");
   char path[4096];
-  snprintf(path, sizeof path, "%s/reference/IS_T1.0_N500.data", shared ? shared : "../shared");
-  FILE *fp = fopen(path, "r");
-  if (fp) {
-    fclose(fp);
-    test_reference(path);
-  } else {
-    ok(0, "reference data readable at %s (it ships in t/data)", path);
-  }
+  if (eu_reference(path, sizeof path, "IS_T1.0_N500.data")) test_reference(path);
   test_errors();
   return done_testing();
 }

@@ -11,6 +11,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* path <- $VT_SHARED/reference/<name>; 1 if readable, else a failed test
+ * point (the data ships in t/data) and 0. */
+static inline int eu_reference(char *path, size_t len, const char *name)
+{
+  const char *shared = getenv("VT_SHARED");
+  snprintf(path, len, "%s/reference/%s", shared && *shared ? shared : "../shared", name);
+  FILE *fp = fopen(path, "r");
+  if (!fp) return ok(0, "reference data readable at %s (it ships in t/data)", path), 0;
+  fclose(fp);
+  return 1;
+}
+
 static inline vt_potential *eu_lj_smooth(double inner, double outer)
 {
   vt_param par[2] = {{.key = "inner", .kind = VT_PARAM_NUMBER, .num = inner},

@@ -26,28 +26,8 @@ for k, v in (os.getenv("NEWTON") or ""):gmatch("([%w_]+)=([^,]+)") do
   extra[k] = tonumber(v) or (v == "true" and true) or (v == "false" and false) or v
 end
 
-local function sh(cmd)
-  local p = io.popen(cmd)
-  local r = p and p:read("a") or ""
-  if p then p:close() end
-  return (r:gsub("%s+$", ""))
-end
-print(("# vitrum %s, machine: %s cores (%s), %d OpenMP threads, load %s"):format(vt.version, sh("nproc --all"),
-  sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'"), vt.threads(),
-  sh("cut -d' ' -f1-3 /proc/loadavg")))
--- the BLAS this process actually loaded (what CHOLMOD and ARPACK call)
-local function blas_in_use()
-  local f = io.open("/proc/self/maps")
-  if not f then return "unknown" end
-  local seen, list = {}, {}
-  for line in f:lines() do
-    local path = line:match("(/%S*blas%S*)$")
-    if path and not seen[path] then seen[path] = true; list[#list + 1] = path end
-  end
-  f:close()
-  return #list > 0 and table.concat(list, ", ") or "none loaded"
-end
-print("# BLAS: " .. blas_in_use())
+local B = dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "benchlib.lua")
+B.header(vt)
 
 local pot = vt.potential.lj_smooth{ inner = 2.5, outer = 2.75 }
 local s
@@ -98,7 +78,7 @@ local hyb = vt.minimizer(method, po)
 local function count(name) local ok, v = pcall(function() return hyb[name] end); return ok and v or 0 end
 
 print(("%-4s %8s %9s | %6s %6s %5s %6s %5s %9s | %7s %10s %9s"):format("# it", "FIRE ev", "FIRE s",
-  "steps", "evals", "fact", "solves", "fire", "hybrid s", "speedup", "dU/N", "max dx"))
+  "steps", "evals", "fact", "solves", "fire", method .. " s", "speedup", "dU/N", "max dx"))
 local tf, th, same, cf, ch, ratios = 0, 0, 0, 0, 0, {}
 for it = 1, K do
   local trial = s:copy()
@@ -120,5 +100,5 @@ for it = 1, K do
   s = a
 end
 table.sort(ratios)
-print(("# total wall: FIRE %.3f s, hybrid %.3f s: %.2fx (CPU %.2fx); median per-iteration %.2fx; same minimum in %d of %d")
-  :format(tf, th, tf / th, cf / ch, ratios[(#ratios + 1) // 2], same, K))
+print(("# total wall: FIRE %.3f s, %s %.3f s: %.2fx (CPU %.2fx); median per-iteration %.2fx; same minimum in %d of %d")
+  :format(tf, method, th, tf / th, cf / ch, ratios[(#ratios + 1) // 2], same, K))

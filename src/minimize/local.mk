@@ -6,7 +6,7 @@ libvitrum_la_SOURCES += src/minimize/minimizer.c src/minimize/linesearch.c \
 	src/minimize/newton.c
 nobase_vitruminclude_HEADERS += src/minimize/minimize.h
 EXTRA_DIST += src/minimize/impl.h scripts/bench/minimize_fire.sh scripts/bench/minimize_compare.lua \
-	scripts/bench/minimize_vhg.lua \
+	scripts/bench/minimize_vhg.lua scripts/bench/benchlib.lua \
 	scripts/bench/minimize_gsl.sh \
 	scripts/bench/minimize_gsl.c
 

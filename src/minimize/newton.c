@@ -93,9 +93,11 @@ static const char *const lbfgs_params[] = {
   "dt", "dtmax", "dtmin", "delaystep", "dtgrow", "dtshrink", "alpha0", "alphashrink", "dmax", "vdfmax",
   "halfstepback", "initialdelay", "integrator", "masses", "maxmove", NULL};
 
-static int own_param(const char *key)
+/* Is the name FIRE's (forwarded to the embedded FIRE 2.0) rather than ours? */
+static int fire_param(const char *key)
 {
-  for (int q = 0; q < 8; q++) if (strcmp(newton_params[q], key) == 0) return 1;
+  const char *const *fp = vt_minimizer_fire2->params;
+  for (int q = 0; fp && fp[q]; q++) if (strcmp(fp[q], key) == 0) return 1;
   return 0;
 }
 
@@ -132,7 +134,7 @@ static int newton_param(void *vs, const vt_param *p)
   const vt_minimizer_type *T = st->use_factor ? &newton_type : &lbfgs_type;   /* names it in messages */
   double v;
   int rc;
-  if (!own_param(p->key)) return vt_minimizer_fire2->param(&st->fire, p);
+  if (fire_param(p->key)) return vt_minimizer_fire2->param(&st->fire, p);
   if (strcmp(p->key, "switch_fmax") == 0) {
     if ((rc = vt_min_param_number(T, p, 0.0, INFINITY, &v))) return rc;
     st->switch_fmax = v;
