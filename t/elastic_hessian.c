@@ -215,6 +215,97 @@ static void test_reference(const char *path)
     vt_hessian_opts bad = {.range = 1.5};
     ok(vt_hessian_create(s, &bad, &Hr) == VT_EINVAL && strstr(vt_errmsg(), "range"), "range 1.5: %s", vt_errmsg());
   }
+  {
+    /* an incomplete factor (IC(tau), src/elastic/ichol.c): a preconditioner.
+     * It must be symmetric positive definite, and conjugate gradients on H
+     * preconditioned by it must reach the complete factor's answer in far
+     * fewer steps than without it. */
+    vt_hessian *Hi = NULL;
+    vt_hessian_opts io = {.incomplete = 1e-2, .shift = 0.03};
+    rc = vt_hessian_create(s, &io, &Hi);
+    if (ok(rc == 0, "incomplete 1e-2: factorizes (%s)", rc ? vt_errmsg() : "ok")) {
+      double fi = vt_hessian_factor_nnz(Hi), fc = vt_hessian_factor_nnz(H);
+      ok(fi > 3 * n && fi < 0.25 * fc, "incomplete factor: %.0f entries against %.0f for the complete one", fi, fc);
+      double *u = malloc(dim * sizeof *u), *v = malloc(dim * sizeof *v), *mu = malloc(dim * sizeof *mu),
+             *mv = malloc(dim * sizeof *mv);
+      unsigned long long seed = 12345;
+      #define RND() ((seed = seed * 6364136223846793005ULL + 1442695040888963407ULL), (double)(seed >> 11) / 9007199254740992.0 - 0.5)
+      for (size_t k = 0; k < dim; k++) { u[k] = RND(); v[k] = RND(); }
+      for (int a = 0; a < 3; a++) {   /* zero net force */
+        double cu = 0, cv = 0;
+        for (size_t i = 0; i < n; i++) { cu += u[3 * i + a]; cv += v[3 * i + a]; }
+        for (size_t i = 0; i < n; i++) { u[3 * i + a] -= cu / n; v[3 * i + a] -= cv / n; }
+      }
+      vt_hessian_solve(Hi, 1, u, mu);
+      vt_hessian_solve(Hi, 1, v, mv);
+      double uMv = 0, vMu = 0, uMu = 0, vMv = 0;
+      for (size_t k = 0; k < dim; k++) { uMv += u[k] * mv[k]; vMu += v[k] * mu[k]; uMu += u[k] * mu[k]; vMv += v[k] * mv[k]; }
+      ok(fabs(uMv - vMu) < 1e-12 * sqrt(uMu * vMv) && uMu > 0 && vMv > 0,
+         "incomplete: M^-1 symmetric (u.M^-1 v - v.M^-1 u = %.2g) and positive (%.3g, %.3g)", uMv - vMu, uMu, vMv);
+      /* PCG and CG for H x = u, against the complete factor's x = H^+ u */
+      double *xref = malloc(dim * sizeof *xref);
+      vt_hessian_solve(H, 1, u, xref);
+      double xn = 0;
+      for (size_t k = 0; k < dim; k++) xn = fmax(xn, fabs(xref[k]));
+      int iters[2] = {0, 0};
+      double errs[2] = {0, 0};
+      for (int pre = 0; pre < 2; pre++) {
+        double *x = calloc(dim, sizeof *x), *r = malloc(dim * sizeof *r), *z = malloc(dim * sizeof *z),
+               *d = malloc(dim * sizeof *d), *hd = malloc(dim * sizeof *hd);
+        memcpy(r, u, dim * sizeof *r);
+        double r0 = 0;
+        for (size_t k = 0; k < dim; k++) r0 = fmax(r0, fabs(r[k]));
+        if (pre) vt_hessian_solve(Hi, 1, r, z); else memcpy(z, r, dim * sizeof *z);
+        memcpy(d, z, dim * sizeof *d);
+        double rz = 0;
+        for (size_t k = 0; k < dim; k++) rz += r[k] * z[k];
+        int it;
+        for (it = 1; it <= 5000; it++) {
+          vt_hessian_apply(H, 0, d, hd);
+          double dhd = 0, rm = 0;
+          for (size_t k = 0; k < dim; k++) dhd += d[k] * hd[k];
+          double a = rz / dhd;
+          for (size_t k = 0; k < dim; k++) { x[k] += a * d[k]; r[k] -= a * hd[k]; rm = fmax(rm, fabs(r[k])); }
+          if (rm < 1e-12 * r0) break;
+          if (pre) vt_hessian_solve(Hi, 1, r, z); else memcpy(z, r, dim * sizeof *z);
+          double rz2 = 0;
+          for (size_t k = 0; k < dim; k++) rz2 += r[k] * z[k];
+          for (size_t k = 0; k < dim; k++) d[k] = z[k] + (rz2 / rz) * d[k];
+          rz = rz2;
+        }
+        for (int a = 0; a < 3; a++) {
+          double c = 0;
+          for (size_t i = 0; i < n; i++) c += x[3 * i + a];
+          for (size_t i = 0; i < n; i++) x[3 * i + a] -= c / n;
+        }
+        for (size_t k = 0; k < dim; k++) errs[pre] = fmax(errs[pre], fabs(x[k] - xref[k]));
+        iters[pre] = it;
+        free(x); free(r); free(z); free(d); free(hd);
+      }
+      ok(errs[1] < 1e-8 * xn && errs[0] < 1e-8 * xn, "CG and preconditioned CG reach H^+ u (errors %.2g, %.2g of %.3g)",
+         errs[0], errs[1], xn);
+      ok(iters[1] * 3 < iters[0], "the incomplete factor cuts CG's steps more than 3 fold (%d against %d)", iters[1], iters[0]);
+      /* a refresh at the same point gives the same preconditioner */
+      ok(vt_hessian_refresh(Hi, s, &io) == 0, "incomplete: refresh");
+      vt_hessian_solve(Hi, 1, u, v);
+      double w = 0;
+      for (size_t k = 0; k < dim; k++) w = fmax(w, fabs(v[k] - mu[k]));
+      ok(w == 0, "incomplete: refresh gives what create gives (%.3g)", w);
+      /* physical quantities need the complete factor */
+      vt_moduli mo;
+      ok(vt_hessian_moduli(Hi, &mo) == VT_EINVAL && strstr(vt_errmsg(), "incomplete"), "incomplete: moduli refused: %s", vt_errmsg());
+      double lam[2], om[2], pr[2];
+      vt_modes_opts mopt = {.count = 2};
+      ok(vt_hessian_modes(Hi, &mopt, lam, om, pr, NULL) == VT_EINVAL, "incomplete: modes refused");
+      int di = 0, dj = 1;
+      double ka, og;
+      ok(vt_hessian_dipoles(Hi, 1, &di, &dj, &ka, &og) == VT_EINVAL, "incomplete: dipoles refused");
+      free(u); free(v); free(mu); free(mv); free(xref);
+      vt_hessian_free(Hi);
+    }
+    vt_hessian_opts bad = {.incomplete = 1.0};
+    ok(vt_hessian_create(s, &bad, &Hi) == VT_EINVAL && strstr(vt_errmsg(), "incomplete"), "incomplete 1: %s", vt_errmsg());
+  }
   vt_system *s3 = NULL;
   double box3[3] = {12, 12, 12};
   vt_system_alloc(3, box3, &s3);

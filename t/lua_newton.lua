@@ -71,7 +71,33 @@ do
   T.ok(r.force_evals < ra.force_evals / 3, ("lbfgs: at least 3x fewer evaluations than FIRE (%d vs %d)"):format(
     r.force_evals, ra.force_evals))
   T.ok(r.force_evals <= 1.3 * r.steps, "lbfgs: steps are mostly accepted at once (evaluations <= 1.3 steps)")
-  T.raises(function() vt.lbfgs{ refactor = 0.5 } end, "unknown parameter 'refactor'", "lbfgs has no factor parameters")
+  T.raises(function() vt.lbfgs{ range = 0.5 } end, "unknown parameter 'range'", "lbfgs has no complete-factor parameters")
+
+  -- preconditioned by an incomplete Cholesky factor of the Hessian: the same
+  -- minimum in a fraction of the steps
+  local d = start:copy()
+  local pl = vt.lbfgs{ ftol = 1e-10, precondition = "ichol" }
+  local rp = pl:minimize(d)
+  T.ok(rp.converged and pl.factorizations >= 1 and pl.solves == pl.newton_steps,
+       ("lbfgs + ichol from the resized IS: converged in %d steps, %d evaluations, %d factorizations"):format(
+         rp.steps, rp.force_evals, pl.factorizations))
+  T.close(rp.energy, ra.energy, 1e-13, 0, "lbfgs + ichol and FIRE reach the same energy")
+  T.ok(maxdiff(a, d) < 1e-7, ("... and the same positions (largest difference %.3g)"):format(maxdiff(a, d)))
+  T.ok(rp.steps * 2.5 < r.steps, ("the preconditioner cuts L-BFGS's steps more than 2.5 fold (%d against %d)"):format(
+    rp.steps, r.steps))
+  -- the next resize starts with the kept (stale) factor: still few steps
+  local e = d:copy()
+  vt.homogenize.virial{ delta = 0.01 }:step(e)
+  local ef = e:copy()
+  local rf2 = vt.fire{ ftol = 1e-10 }:minimize(ef)
+  local re = pl:minimize(e)
+  T.ok(re.converged and math.abs(re.energy - rf2.energy) < 1e-13 * math.abs(rf2.energy) and maxdiff(e, ef) < 1e-7,
+       ("a second resize, from the kept factor: FIRE's minimum in %d steps (%d factorizations)"):format(
+         re.steps, pl.factorizations))
+  T.is(vt.lbfgs{ precondition = "ichol", incomplete = 0.02 }.incomplete, 0.02, "lbfgs: incomplete is readable")
+  T.raises(function() vt.lbfgs{ precondition = "amg" } end, "precondition 'amg' unknown", "unknown preconditioner")
+  T.raises(function() vt.lbfgs{ precondition = 1 } end, "precondition", "precondition must be a string")
+  T.raises(function() vt.lbfgs{ incomplete = 0 } end, "incomplete", "lbfgs: a zero drop tolerance is refused")
 end
 
 -- pure Newton: a fresh Hessian every step converges quadratically

@@ -12,7 +12,8 @@
 --      otherwise a WAHNs glass (density 0.75) is quenched from a random start
 --      with FIRE (or conf.data is read: types 1 and 2 with diameters 1, 1.2).
 -- Environment: DELTA (0.01), FTOL (1e-10), METHOD (the minimizer compared
--- with FIRE: newton, the default, or cg, steepest, ...), NEWTON
+-- with FIRE: newton, the default, lbfgs, ichol (vt.lbfgs with
+-- precondition = "ichol"), cg, steepest, ...), NEWTON
 -- ("range=0.6,memory=20,...": extra parameters of that minimizer).
 local vt = require "vitrum"
 
@@ -72,6 +73,7 @@ local h = vt.homogenize.virial{ delta = delta }
 local fire = vt.fire{ ftol = ftol, max_steps = 5000000 }
 local method = os.getenv("METHOD") or "newton"
 local po = { ftol = ftol, max_steps = 5000000 }
+if method == "ichol" then method, po.precondition = "lbfgs", "ichol" end   -- L-BFGS + incomplete Cholesky
 if method == "newton" then po.switch_fmax = 10 end
 for k, v in pairs(extra) do po[k] = v end
 local hyb = vt.minimizer(method, po)

@@ -72,6 +72,7 @@ static void sparse_forward(const cholmod_factor *L, const size_t *col_super, siz
 
 int vt_hessian_dipoles(vt_hessian *H, size_t npairs, const int *pi, const int *pj, double *kappa, double *omega_g)
 {
+  { int nc = vt_hessian_need_complete(H, "dipole responses"); if (nc) return nc; }
   const size_t n = H->n, dim = H->dim;
   for (size_t k = 0; k < npairs; k++) {
     if (pi[k] < 0 || pj[k] < 0 || (size_t)pi[k] >= n || (size_t)pj[k] >= n)
@@ -192,6 +193,7 @@ int vt_hessian_random_pairs(const vt_hessian *H, size_t count, unsigned long see
 
 int vt_hessian_all_dipoles(vt_hessian *H, const double **kappa, const double **omega_g)
 {
+  { int nc = vt_hessian_need_complete(H, "dipole responses"); if (nc) return nc; }
   if (!H->kappa_all) {
     size_t np = H->npairs, m = np ? np : 1;
     double *ka = malloc(m * sizeof(double)), *om = malloc(m * sizeof(double));

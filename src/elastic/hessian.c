@@ -58,6 +58,7 @@ void vt_hessian_free(vt_hessian *H)
   if (!H) return;
   if (H->cc_started) {
     if (H->L) cholmod_l_free_factor(&H->L, &H->cc);
+    vt_ichol_free(&H->ic);
     if (H->A) cholmod_l_free_sparse(&H->A, &H->cc);
     cholmod_l_finish(&H->cc);
   }
@@ -210,10 +211,27 @@ static int assemble(vt_hessian *H)
   return 0;
 }
 
+int vt_hessian_need_complete(const vt_hessian *H, const char *what)
+{
+  if (H->incomplete > 0)
+    return vt_error(VT_EINVAL, "hessian: no %s from an incomplete factor (opts.incomplete: a preconditioner "
+                    "for minimizers); make the Hessian with the complete one", what);
+  return 0;
+}
+
 static int factorize(vt_hessian *H)
 {
   const size_t nr = H->nr;
   cholmod_common *cc = &H->cc;
+  if (H->incomplete > 0) {
+    if (H->L) cholmod_l_free_factor(&H->L, cc);
+    /* all 3n degrees of freedom: holding a particle fixed is exact only
+     * for exact solves (an approximate one would never relax the held
+     * particle's force); the diagonal shift makes the whole matrix positive
+     * definite, and solves are projected as usual */
+    return vt_ichol_factor(&H->ic, cc, H->dim, H->A->p, H->A->i, H->A->x, H->incomplete, 0.0);
+  }
+  vt_ichol_free(&H->ic);
   /* the leading nr x nr block: the last particle's rows come last in every
    * (sorted) column, so each reduced column is a prefix */
   const SuiteSparse_long *Ap = H->A->p, *Ai = H->A->i;
@@ -285,7 +303,10 @@ static int set_opts(vt_hessian *H, const vt_hessian_opts *opts)
     return vt_error(VT_EINVAL, "hessian: range must be in (0, 1] (0: the default 1; got %g)", opts->range);
   H->singular_tol = opts && opts->singular_tol > 0 ? opts->singular_tol : 1e-12;
   H->shift = opts && opts->shift > 0 ? opts->shift : 0.0;
+  if (opts && !(opts->incomplete >= 0 && opts->incomplete < 1))
+    return vt_error(VT_EINVAL, "hessian: incomplete (a drop tolerance) must be in [0, 1) (got %g)", opts->incomplete);
   H->range = opts && opts->range > 0 ? opts->range : 1.0;
+  H->incomplete = opts ? opts->incomplete : 0.0;
   return 0;
 }
 
@@ -354,6 +375,7 @@ void vt_hessian_state_get(const vt_hessian *H, vt_hessian_state *st) { *st = H->
 
 double vt_hessian_factor_nnz(const vt_hessian *H)
 {
+  if (H->incomplete > 0) return (double)(H->ic.nnz + H->ic.nr);   /* strictly lower part + diagonal */
   const cholmod_factor *L = H->L;
   if (!L || !L->is_super) return 0;
   const SuiteSparse_long *super = L->super, *Lpi = L->pi;
@@ -457,6 +479,17 @@ int vt_hsolver_solve(const vt_hessian *H, vt_hsolver *w, size_t ncol, double *b)
   const size_t n = H->n, dim = H->dim, nr = H->nr;
   if (ncol == 0) return 0;
   for (size_t c = 0; c < ncol; c++) vt_remove_translation(n, b + dim * c, NULL);
+  if (H->incomplete > 0) {
+    double *y = malloc(dim * sizeof *y);
+    if (!y) return vt_error(VT_ENOMEM, "hessian: out of memory for a solve");
+    for (size_t c = 0; c < ncol; c++) {
+      double *bc = b + dim * c;
+      vt_ichol_solve(&H->ic, bc, y);
+      vt_remove_translation(n, bc, NULL);
+    }
+    free(y);
+    return 0;
+  }
   /* a view of the reduced rows of b (leading dimension 3n) */
   cholmod_dense B = {.nrow = nr, .ncol = ncol, .nzmax = dim * ncol, .d = dim, .x = b, .z = NULL,
                      .xtype = CHOLMOD_REAL, .dtype = CHOLMOD_DOUBLE};
@@ -477,6 +510,7 @@ int vt_hsolver_solve(const vt_hessian *H, vt_hsolver *w, size_t ncol, double *b)
 int vt_hessian_solve(vt_hessian *H, size_t ncol, const double *b, double *x)
 {
   if (x != b) memcpy(x, b, H->dim * ncol * sizeof(double));
+  if (H->incomplete > 0) return vt_hsolver_solve(H, NULL, ncol, x);   /* no CHOLMOD workspace */
   vt_hsolver w;
   int rc = vt_hsolver_init(H, &w);
   if (rc) return rc;

@@ -47,6 +47,13 @@ typedef struct vt_hessian_opts {
    * 164109 (2016)), not a physical Hessian. With range < 1 particles
    * without kept pairs are allowed (use a shift). */
   double range;
+  /* > 0: instead of the complete Cholesky factor, an incomplete one with
+   * threshold dropping (IC(tau), src/elastic/ichol.c) with this drop
+   * tolerance tau (relative to the Jacobi-scaled matrix, e.g. 1e-2), whose
+   * diagonal shift grows until it exists. Solves are then approximate,
+   * M^-1 b with M ~ H: a preconditioner for minimizers; moduli, strain,
+   * dipoles and modes refuse such an object. 0: the complete factor. */
+  double incomplete;
 } vt_hessian_opts;
 
 /* Assemble and factorize (opts may be NULL). Needs a potential; brings the

@@ -5,7 +5,22 @@
 #include <cholmod.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "elastic/hessian.h"
+
+/* An incomplete Cholesky factor (ichol.c): a preconditioner for minimizers,
+ * used instead of CHOLMOD's complete factor when opts.incomplete > 0. */
+typedef struct vt_ichol {
+  size_t nr;              /* dimension (the leading block) */
+  int32_t *perm;          /* nr: factor position k holds degree of freedom perm[k] */
+  double *scale;          /* nr: diag(A)^-1/2, by degree of freedom */
+  size_t *Lp;             /* nr + 1: strictly lower part of L, by column */
+  uint32_t *Li;
+  float *Lx;
+  double *diag;           /* nr: the diagonal of L */
+  size_t nnz;             /* stored strictly lower entries */
+  double alpha;           /* the diagonal shift of the scaled matrix that worked */
+} vt_ichol;
 
 struct vt_hessian {
   size_t n, dim;          /* particles, 3n */
@@ -26,6 +41,8 @@ struct vt_hessian {
   double shift;           /* relative Levenberg-Marquardt shift (opts) */
   double range;           /* pairs kept: r < range * pair cutoff (opts; 1: all) */
   double mu;              /* the absolute shift added to the diagonal */
+  double incomplete;      /* > 0: the drop tolerance of an incomplete factor (opts) */
+  vt_ichol ic;            /* that factor (instead of L) */
   /* CHOLMOD */
   cholmod_common cc;
   int cc_started;
@@ -45,7 +62,8 @@ typedef struct vt_hsolver {
 
 int vt_hsolver_init(const vt_hessian *H, vt_hsolver *w);
 void vt_hsolver_free(vt_hsolver *w);
-/* In place: b (3n x ncol, column-major, leading dimension 3n) <- H^+ b. */
+/* In place: b (3n x ncol, column-major, leading dimension 3n) <- H^+ b (an
+ * incomplete factor: M^-1 b, projected; w is not used and may be NULL). */
 int vt_hsolver_solve(const vt_hessian *H, vt_hsolver *w, size_t ncol, double *b);
 
 /* The 3x3 pair stiffness K = d2u r^r^ + (du/r)(I - r^r^) of pair k
@@ -58,6 +76,19 @@ static inline void vt_pair_block(const vt_hessian *H, size_t k, double K[9])
   for (int p = 0; p < 3; p++)
     for (int q = 0; q < 3; q++) K[3 * p + q] = b * (r[p] * r[q]) + (p == q ? a : 0.0);  /* exactly symmetric */
 }
+
+/* The incomplete factor of the leading nr x nr block of the lower triangle
+ * (Ap, Ai, Ax: columns may extend past nr; rows ascending), drop tolerance
+ * tau, starting diagonal shift alpha (of the Jacobi-scaled matrix, doubled
+ * on breakdown). */
+int vt_ichol_factor(vt_ichol *ic, cholmod_common *cc, size_t nr, const SuiteSparse_long *Ap,
+                    const SuiteSparse_long *Ai, const double *Ax, double tau, double alpha);
+/* b (nr) <- M^-1 b; y: nr of workspace. */
+void vt_ichol_solve(const vt_ichol *ic, double *b, double *y);
+void vt_ichol_free(vt_ichol *ic);
+/* VT_EINVAL naming `what` when H holds an incomplete factor (whose solves
+ * are approximate: fine for minimizers, wrong for physical quantities). */
+int vt_hessian_need_complete(const vt_hessian *H, const char *what);
 
 /* Subtract the mean over particles of each Cartesian component (weighted
  * by w if non-NULL): projection orthogonal to uniform translations. */

@@ -21,7 +21,14 @@
  *     (H + mu I, mu = `shift` times the mean diagonal entry; Nocedal and
  *     Wright, section 3.4).
  *   vt_minimizer_lbfgs   B_0 = I / gamma with gamma = s.y / y.y of the
- *     newest pair (Nocedal and Wright, eq. 7.20): no Hessian at all.
+ *     newest pair (Nocedal and Wright, eq. 7.20): no Hessian at all. With
+ *     precondition = "ichol", B_0 = an incomplete Cholesky factor of the
+ *     Hessian instead (`incomplete` = its drop tolerance, 5e-3; `shift`
+ *     0.03; src/elastic/ichol.c), refreshed and reused as vt.newton's
+ *     factor (`refactor` 0.95): a solve costs less than a force evaluation
+ *     and cuts the steps 4-7 fold near a minimum (the VHG inner loop).
+ *     vt.newton with `incomplete` > 0 is the same preconditioner with
+ *     vt.newton's defaults (FIRE down to switch_fmax = 0.1 first).
  *
  * Steps: at most `max_disp` per component (a trust region in the max norm).
  * A step is accepted when the energy drops by more than its rounding noise;
@@ -58,10 +65,12 @@ typedef struct {
   double shift;         /* Levenberg-Marquardt retry: mu = shift * mean diagonal */
   long backtracks;      /* halvings of a rejected step */
   int reuse;            /* keep the factor from one minimization to the next */
-  int use_factor;       /* 1: vt.newton (B_0 = the factor); 0: vt.lbfgs (B_0 = gamma I) */
+  int use_factor;       /* 1: B_0 = the factor (vt.newton, vt.lbfgs with "ichol"); 0: B_0 = gamma I */
+  int lbfgs;            /* the type is vt.lbfgs (for names in messages) */
   double gamma;         /* lbfgs: the last s.y / y.y (the scale of B_0^-1) */
   long memory;          /* L-BFGS pairs kept on top of the factor (0: chord steps) */
   double range;         /* factor the Hessian of pairs closer than range x cutoff */
+  double incomplete;    /* > 0: an incomplete factor with this drop tolerance */
   /* the FIRE 2.0 engine, driven through vt_minimizer_fire2's functions */
   vt_fire_state fire;
   /* state */
@@ -82,13 +91,13 @@ typedef struct {
 } newton_state;
 
 static const char *const newton_params[] = {
-  "switch_fmax", "refactor", "max_disp", "shift", "backtracks", "reuse", "memory", "range",
+  "switch_fmax", "refactor", "max_disp", "shift", "backtracks", "reuse", "memory", "range", "incomplete",
   /* forwarded to FIRE 2.0 (fire.c) */
   "dt", "dtmax", "dtmin", "delaystep", "dtgrow", "dtshrink", "alpha0", "alphashrink", "dmax", "vdfmax",
   "halfstepback", "initialdelay", "integrator", "masses", "maxmove", NULL};
 
 static const char *const lbfgs_params[] = {
-  "switch_fmax", "max_disp", "backtracks", "memory",
+  "switch_fmax", "max_disp", "backtracks", "memory", "precondition", "incomplete", "shift", "refactor", "reuse",
   /* forwarded to FIRE 2.0 (fire.c) */
   "dt", "dtmax", "dtmin", "delaystep", "dtgrow", "dtshrink", "alpha0", "alphashrink", "dmax", "vdfmax",
   "halfstepback", "initialdelay", "integrator", "masses", "maxmove", NULL};
@@ -123,18 +132,36 @@ static void lbfgs_init(void *vs)
   newton_state *st = vs;
   newton_init(vs);
   st->use_factor = 0;
+  st->lbfgs = 1;
   st->switch_fmax = 10.0;
   st->backtracks = 10;
   st->memory = 10;
+  /* for precondition = "ichol" (measured on the VHG inner loop, WAHNs
+   * N = 500 and 4000: doc/performance.md) */
+  st->incomplete = 5e-3;
+  st->shift = 0.03;
+  st->refactor = 0.95;
 }
+
+static void drop_factor(newton_state *st);
 
 static int newton_param(void *vs, const vt_param *p)
 {
   newton_state *st = vs;
-  const vt_minimizer_type *T = st->use_factor ? &newton_type : &lbfgs_type;   /* names it in messages */
+  const vt_minimizer_type *T = st->lbfgs ? &lbfgs_type : &newton_type;   /* names it in messages */
   double v;
   int rc;
   if (fire_param(p->key)) return vt_minimizer_fire2->param(&st->fire, p);
+  if (strcmp(p->key, "precondition") == 0) {   /* lbfgs only */
+    int use;
+    if (p->kind != VT_PARAM_STRING) return vt_error(VT_EINVAL, "lbfgs: parameter 'precondition' must be \"none\" or \"ichol\"");
+    if (strcmp(p->str, "none") == 0) use = 0;
+    else if (strcmp(p->str, "ichol") == 0) use = 1;
+    else return vt_error(VT_EINVAL, "lbfgs: precondition '%s' unknown (known: none, ichol)", p->str);
+    if (use != st->use_factor) { drop_factor(st); st->count = st->head = 0; }
+    st->use_factor = use;
+    return 0;
+  }
   if (strcmp(p->key, "switch_fmax") == 0) {
     if ((rc = vt_min_param_number(T, p, 0.0, INFINITY, &v))) return rc;
     st->switch_fmax = v;
@@ -158,6 +185,12 @@ static int newton_param(void *vs, const vt_param *p)
   } else if (strcmp(p->key, "range") == 0) {
     if ((rc = vt_min_param_number(T, p, 1e-3, 1.0, &v))) return rc;
     st->range = v;
+  } else if (strcmp(p->key, "incomplete") == 0) {
+    /* lbfgs: the drop tolerance of its "ichol" preconditioner (0 would be a
+     * complete factor: that is vt.newton) */
+    if ((rc = vt_min_param_number(T, p, T == &lbfgs_type ? 1e-12 : 0.0, 0.999, &v))) return rc;
+    if (st->incomplete != v) drop_factor(st);   /* the kind of factor changes */
+    st->incomplete = v;
   } else if (strcmp(p->key, "reuse") == 0) {
     return vt_min_param_bool(T, p, &st->reuse);
   } else {
@@ -174,7 +207,7 @@ static int newton_check(void *vs)
   if (!st->use_factor && st->memory < 1)
     return vt_error(VT_EINVAL, "lbfgs: parameter 'memory' must be at least 1 (without a factor, the pairs are all of B)");
   int rc = vt_minimizer_fire2->check(&st->fire);
-  return rc ? vt_error_prefix(rc, "%s: ", st->use_factor ? "newton" : "lbfgs") : 0;
+  return rc ? vt_error_prefix(rc, "%s: ", st->lbfgs ? "lbfgs" : "newton") : 0;
 }
 
 /* Stop using the factor (its memory stays, for vt_hessian_refresh). The
@@ -213,7 +246,7 @@ static int newton_alloc(void *vs, size_t n)
   st->alpha = malloc(M * sizeof(double));
   if (!st->d || !st->f0 || !st->S || !st->Y || !st->rho || !st->alpha) {
     newton_free(vs);
-    return vt_error(VT_ENOMEM, "%s: out of memory for %zu particles", st->use_factor ? "newton" : "lbfgs", n);
+    return vt_error(VT_ENOMEM, "%s: out of memory for %zu particles", st->lbfgs ? "lbfgs" : "newton", n);
   }
   st->n = n;
   return 0;
@@ -251,9 +284,11 @@ static int factorize(newton_state *st, vt_minimizer *m)
   drop_factor(st);
   vt_hessian_opts o = {0};
   o.range = st->range;
+  o.incomplete = st->incomplete;
   int rc = VT_ESINGULAR;
-  /* a truncated Hessian (range < 1) is a preconditioner: shifted at once */
-  for (int pass = st->range < 1 && st->shift > 0; pass < 2 && rc == VT_ESINGULAR; pass++) {
+  /* a truncated Hessian (range < 1) or an incomplete factor is a
+   * preconditioner: shifted at once */
+  for (int pass = (st->range < 1 || st->incomplete > 0) && st->shift > 0; pass < 2 && rc == VT_ESINGULAR; pass++) {
     if (pass == 1) {
       if (!(st->shift > 0)) break;
       o.shift = st->shift;
@@ -456,6 +491,7 @@ static int newton_get(const void *vs, const char *k, double *out)
   else if (strcmp(k, "reuse") == 0) *out = st->reuse;
   else if (strcmp(k, "memory") == 0) *out = (double)st->memory;
   else if (strcmp(k, "range") == 0) *out = st->range;
+  else if (strcmp(k, "incomplete") == 0) *out = st->incomplete;
   else if (strcmp(k, "factorizations") == 0) *out = (double)st->factorizations;
   else if (strcmp(k, "newton_steps") == 0) *out = (double)st->newton_steps;
   else if (strcmp(k, "fire_steps") == 0) *out = (double)st->fire_steps;
