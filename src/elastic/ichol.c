@@ -16,9 +16,10 @@
  * Sci. Comput. 21, 24 (1999)).
  *
  * Ordering: the columns are first permuted by CHOLMOD's approximate minimum
- * degree ordering of the matrix (Amestoy, Davis, Duff 1996). Minimum degree
- * orderings make threshold ICs markedly better than the natural order for
- * particle Hessians (measured: fewer preconditioned steps for the same fill).
+ * degree ordering of the matrix (Amestoy, Davis, Duff 1996), a fill-reducing
+ * order that also keeps the factor independent of how the user happened to
+ * number the particles (the prototype behind doc/performance.md used a
+ * minimum degree order too; other orders were not compared).
  *
  * The factor is stored in single precision (values) with 32-bit row
  * indices: a preconditioner needs no more, and the triangular solves, which
