@@ -214,8 +214,8 @@ static int assemble(vt_hessian *H)
 int vt_hessian_need_complete(const vt_hessian *H, const char *what)
 {
   if (H->incomplete > 0)
-    return vt_error(VT_EINVAL, "hessian: no %s from an incomplete factor (opts.incomplete: a preconditioner "
-                    "for minimizers); make the Hessian with the complete one", what);
+    return vt_error(VT_EINVAL, "hessian: %s need the complete factor; this object holds an incomplete one "
+                    "(opts.incomplete: a preconditioner for minimizers)", what);
   return 0;
 }
 
@@ -229,7 +229,7 @@ static int factorize(vt_hessian *H)
      * for exact solves (an approximate one would never relax the held
      * particle's force); the diagonal shift makes the whole matrix positive
      * definite, and solves are projected as usual */
-    return vt_ichol_factor(&H->ic, cc, H->dim, H->A->p, H->A->i, H->A->x, H->incomplete, 0.0);
+    return vt_ichol_factor(&H->ic, cc, H->dim, H->A->p, H->A->i, H->A->x, H->incomplete, 0.0, H->same_pattern);
   }
   vt_ichol_free(&H->ic);
   /* the leading nr x nr block: the last particle's rows come last in every
@@ -357,6 +357,7 @@ int vt_hessian_refresh(vt_hessian *H, vt_system *s, const vt_hessian_opts *opts)
   if (rc) return rc;
   H->refreshes++;
   if (same) H->reused++;
+  H->same_pattern = same;
   if ((rc = assemble(H))) return rc;
   return factorize(H);
 }

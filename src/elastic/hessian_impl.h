@@ -43,6 +43,7 @@ struct vt_hessian {
   double mu;              /* the absolute shift added to the diagonal */
   double incomplete;      /* > 0: the drop tolerance of an incomplete factor (opts) */
   vt_ichol ic;            /* that factor (instead of L) */
+  int same_pattern;       /* the last refresh kept the pairs (the orderings still hold) */
   /* CHOLMOD */
   cholmod_common cc;
   int cc_started;
@@ -80,9 +81,10 @@ static inline void vt_pair_block(const vt_hessian *H, size_t k, double K[9])
 /* The incomplete factor of the leading nr x nr block of the lower triangle
  * (Ap, Ai, Ax: columns may extend past nr; rows ascending), drop tolerance
  * tau, starting diagonal shift alpha (of the Jacobi-scaled matrix, doubled
- * on breakdown). */
+ * on breakdown). keep_order: the pattern is that of ic's last factor, whose
+ * ordering is reused (it depends on the pattern only). */
 int vt_ichol_factor(vt_ichol *ic, cholmod_common *cc, size_t nr, const SuiteSparse_long *Ap,
-                    const SuiteSparse_long *Ai, const double *Ax, double tau, double alpha);
+                    const SuiteSparse_long *Ai, const double *Ax, double tau, double alpha, int keep_order);
 /* b (nr) <- M^-1 b; y: nr of workspace. */
 void vt_ichol_solve(const vt_ichol *ic, double *b, double *y);
 void vt_ichol_free(vt_ichol *ic);

@@ -186,12 +186,14 @@ out:
 }
 
 int vt_ichol_factor(vt_ichol *ic, cholmod_common *cc, size_t nr, const SuiteSparse_long *Ap,
-                    const SuiteSparse_long *Ai, const double *Ax, double tau, double alpha)
+                    const SuiteSparse_long *Ai, const double *Ax, double tau, double alpha, int keep_order)
 {
+  int32_t *kept = keep_order && ic->perm && ic->nr == nr ? ic->perm : NULL;
+  if (kept) ic->perm = NULL;
   vt_ichol_free(ic);
-  if (nr >= (size_t)INT32_MAX) return vt_error(VT_ERANGE, "hessian: %zu degrees of freedom is too many for the incomplete factor", nr);
+  if (nr >= (size_t)INT32_MAX) { free(kept); return vt_error(VT_ERANGE, "hessian: %zu degrees of freedom is too many for the incomplete factor", nr); }
   ic->nr = nr;
-  ic->perm = malloc((nr ? nr : 1) * sizeof *ic->perm);
+  ic->perm = kept ? kept : malloc((nr ? nr : 1) * sizeof *ic->perm);
   ic->scale = malloc((nr ? nr : 1) * sizeof *ic->scale);
   if (!ic->perm || !ic->scale) { vt_ichol_free(ic); return vt_error(VT_ENOMEM, "hessian: out of memory for the incomplete factor"); }
   /* Jacobi scaling; a non-positive diagonal entry cannot be scaled */
@@ -204,29 +206,31 @@ int vt_ichol_factor(vt_ichol *ic, cholmod_common *cc, size_t nr, const SuiteSpar
     }
     ic->scale[c] = 1.0 / sqrt(d);
   }
-  /* AMD ordering of the lower triangle's pattern */
-  cholmod_sparse R = {.nrow = nr, .ncol = nr, .nzmax = (size_t)Ap[nr], .p = (void *)Ap, .i = (void *)Ai,
-                      .x = (void *)Ax, .stype = -1, .itype = CHOLMOD_LONG, .xtype = CHOLMOD_REAL,
-                      .dtype = CHOLMOD_DOUBLE, .sorted = 1, .packed = 0};
-  /* the columns of the full matrix extend past nr (the held particle): an
-   * unpacked view with explicit ends */
-  SuiteSparse_long *nz = malloc((nr ? nr : 1) * sizeof *nz), *P = malloc((nr ? nr : 1) * sizeof *P);
-  if (!nz || !P) { free(nz); free(P); vt_ichol_free(ic); return vt_error(VT_ENOMEM, "hessian: out of memory for the incomplete factor"); }
-  for (size_t c = 0; c < nr; c++) {
-    SuiteSparse_long q = Ap[c];
-    while (q < Ap[c + 1] && (size_t)Ai[q] < nr) q++;
-    nz[c] = q - Ap[c];
-  }
-  R.nz = nz;
-  int ok = cholmod_l_amd(&R, NULL, 0, P, cc);
-  free(nz);
-  if (!ok) {
+  /* AMD ordering of the lower triangle's pattern (unless kept) */
+  if (!kept) {
+    cholmod_sparse R = {.nrow = nr, .ncol = nr, .nzmax = (size_t)Ap[nr], .p = (void *)Ap, .i = (void *)Ai,
+                        .x = (void *)Ax, .stype = -1, .itype = CHOLMOD_LONG, .xtype = CHOLMOD_REAL,
+                        .dtype = CHOLMOD_DOUBLE, .sorted = 1, .packed = 0};
+    /* the columns of the full matrix extend past nr (the held particle): an
+     * unpacked view with explicit ends */
+    SuiteSparse_long *nz = malloc((nr ? nr : 1) * sizeof *nz), *P = malloc((nr ? nr : 1) * sizeof *P);
+    if (!nz || !P) { free(nz); free(P); vt_ichol_free(ic); return vt_error(VT_ENOMEM, "hessian: out of memory for the incomplete factor"); }
+    for (size_t c = 0; c < nr; c++) {
+      SuiteSparse_long q = Ap[c];
+      while (q < Ap[c + 1] && (size_t)Ai[q] < nr) q++;
+      nz[c] = q - Ap[c];
+    }
+    R.nz = nz;
+    int ok = cholmod_l_amd(&R, NULL, 0, P, cc);
+    free(nz);
+    if (!ok) {
+      free(P);
+      vt_ichol_free(ic);
+      return vt_error(cc->status == CHOLMOD_OUT_OF_MEMORY ? VT_ENOMEM : VT_EINVAL, "hessian: AMD ordering failed (status %d)", cc->status);
+    }
+    for (size_t k = 0; k < nr; k++) ic->perm[k] = (int32_t)P[k];
     free(P);
-    vt_ichol_free(ic);
-    return vt_error(cc->status == CHOLMOD_OUT_OF_MEMORY ? VT_ENOMEM : VT_EINVAL, "hessian: AMD ordering failed (status %d)", cc->status);
   }
-  for (size_t k = 0; k < nr; k++) ic->perm[k] = (int32_t)P[k];
-  free(P);
   size_t *Bp = NULL;
   uint32_t *Bi = NULL;
   double *Bx = NULL;

@@ -71,7 +71,7 @@ static const char *arpack_msg(int info)
 int vt_hessian_modes(vt_hessian *H, const vt_modes_opts *opts, double *lambda, double *omega,
                      double *participation, double *vectors)
 {
-  { int nc = vt_hessian_need_complete(H, "the modes"); if (nc) return nc; }
+  { int nc = vt_hessian_need_complete(H, "modes"); if (nc) return nc; }
   const size_t n = H->n, dim = H->dim;
   const size_t nev = opts->count;
   if (nev < 1) return vt_error(VT_EINVAL, "hessian modes: count must be at least 1");

@@ -87,7 +87,7 @@ static int strain_block(vt_hessian *H, size_t m, const double (*E)[9], vt_strain
 
 int vt_hessian_strain(vt_hessian *H, const double E[9], vt_strain_response *out)
 {
-  { int nc = vt_hessian_need_complete(H, "the strain response"); if (nc) return nc; }
+  { int nc = vt_hessian_need_complete(H, "strain responses"); if (nc) return nc; }
   for (int q = 0; q < 9; q++)
     if (!isfinite(E[q])) return vt_error(VT_EINVAL, "hessian strain: the strain matrix has a non-finite entry");
   return strain_block(H, 1, (const double (*)[9])E, out);
@@ -95,7 +95,7 @@ int vt_hessian_strain(vt_hessian *H, const double E[9], vt_strain_response *out)
 
 int vt_hessian_moduli(vt_hessian *H, vt_moduli *m)
 {
-  { int nc = vt_hessian_need_complete(H, "the moduli"); if (nc) return nc; }
+  { int nc = vt_hessian_need_complete(H, "moduli"); if (nc) return nc; }
   static const double E[4][9] = {
     {0, 1, 0, 0, 0, 0, 0, 0, 0},   /* x += gamma y */
     {0, 0, 1, 0, 0, 0, 0, 0, 0},   /* x += gamma z */
