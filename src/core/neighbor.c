@@ -114,6 +114,15 @@ static int ensure(void **p, size_t *cap, size_t want, size_t size)
   return 0;
 }
 
+/* Squared distance, lowered by margin, from a particle at coordinate xi in
+ * bin c to the near face of bin c + o along one axis (0 for the particle's
+ * own bin, or when the axis is not pruned: its stencil covers the box). */
+static inline double bin_gap2(int o, int c, double xi, double w, int pruned, double margin)
+{
+  double d = pruned ? (o > 0 ? (c + o) * w - xi : (o < 0 ? xi - (c + o + 1) * w : 0.0)) - margin : 0.0;
+  return d > 0 ? d * d : 0.0;
+}
+
 static int build(vt_system *s, vt_neighbor *nl)
 {
   const size_t n = s->n;
@@ -367,20 +376,8 @@ static int build(vt_system *s, vt_neighbor *nl)
        * box is not pruned. */
       const double rli2 = rl2max[kq_all[p]];
       double ddx[8], ddy[8];
-      for (int a = 0; a < mx; a++) {
-        const int o = a - reach[0];
-        double d = 2 * reach[0] + 1 < nb[0]
-                       ? (o > 0 ? (cxx + o) * wb[0] - xi : (o < 0 ? xi - (cxx + o + 1) * wb[0] : 0.0)) - margin
-                       : 0.0;
-        ddx[a] = d > 0 ? d * d : 0.0;
-      }
-      for (int b = 0; b < my; b++) {
-        const int o = b - reach[1];
-        double d = 2 * reach[1] + 1 < nb[1]
-                       ? (o > 0 ? (cy + o) * wb[1] - yi : (o < 0 ? yi - (cy + o + 1) * wb[1] : 0.0)) - margin
-                       : 0.0;
-        ddy[b] = d > 0 ? d * d : 0.0;
-      }
+      for (int a = 0; a < mx; a++) ddx[a] = bin_gap2(a - reach[0], cxx, xi, wb[0], 2 * reach[0] + 1 < nb[0], margin);
+      for (int b = 0; b < my; b++) ddy[b] = bin_gap2(b - reach[1], cy, yi, wb[1], 2 * reach[1] + 1 < nb[1], margin);
       size_t nc = 0;
       for (int a = 0; a < mx; a++)
         for (int b = 0; b < my; b++) {

@@ -211,8 +211,8 @@ int vt_ichol_factor(vt_ichol *ic, cholmod_common *cc, size_t nr, const SuiteSpar
     cholmod_sparse R = {.nrow = nr, .ncol = nr, .nzmax = (size_t)Ap[nr], .p = (void *)Ap, .i = (void *)Ai,
                         .x = (void *)Ax, .stype = -1, .itype = CHOLMOD_LONG, .xtype = CHOLMOD_REAL,
                         .dtype = CHOLMOD_DOUBLE, .sorted = 1, .packed = 0};
-    /* the columns of the full matrix extend past nr (the held particle): an
-     * unpacked view with explicit ends */
+    /* columns may extend past nr (a caller's trailing rows): an unpacked
+     * view with explicit ends */
     SuiteSparse_long *nz = malloc((nr ? nr : 1) * sizeof *nz), *P = malloc((nr ? nr : 1) * sizeof *P);
     if (!nz || !P) { free(nz); free(P); vt_ichol_free(ic); return vt_error(VT_ENOMEM, "hessian: out of memory for the incomplete factor"); }
     for (size_t c = 0; c < nr; c++) {

@@ -158,7 +158,7 @@ static int newton_param(void *vs, const vt_param *p)
     if (strcmp(p->str, "none") == 0) use = 0;
     else if (strcmp(p->str, "ichol") == 0) use = 1;
     else return vt_error(VT_EINVAL, "lbfgs: precondition '%s' unknown (known: none, ichol)", p->str);
-    if (use != st->use_factor) { drop_factor(st); st->count = st->head = 0; }
+    if (use != st->use_factor) drop_factor(st);   /* the pairs go with the old B_0 */
     st->use_factor = use;
     return 0;
   }
