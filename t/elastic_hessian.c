@@ -303,6 +303,24 @@ static void test_reference(const char *path)
       free(u); free(v); free(mu); free(mv); free(xref);
       vt_hessian_free(Hi);
     }
+    /* nothing dropped (tau far below every entry): the block factor is the
+     * complete one of H + mu I, so M^-1 (H + mu I) u = u up to the
+     * single-precision storage of its blocks (and the projection of
+     * translations out of solves) */
+    vt_hessian_opts eo = {.incomplete = 1e-30, .shift = 0.03};
+    rc = vt_hessian_create(s, &eo, &Hi);
+    if (ok(rc == 0, "incomplete 1e-30: factorizes (%s)", rc ? vt_errmsg() : "ok")) {
+      double *u = malloc(dim * sizeof *u), *v = malloc(dim * sizeof *v);
+      for (size_t k = 0; k < dim; k++) u[k] = sin(0.37 * (double)k + 1.0);
+      vt_remove_translation(n, u, NULL);
+      vt_hessian_apply(Hi, 0, u, v);
+      vt_hessian_solve(Hi, 1, v, v);
+      double e = 0, un = 0;
+      for (size_t k = 0; k < dim; k++) { e = fmax(e, fabs(v[k] - u[k])); un = fmax(un, fabs(u[k])); }
+      ok(e < 1e-4 * un, "incomplete 1e-30 is the complete factor of H + mu I: |M^-1 (H + mu I) u - u| = %.2g of %.2g", e, un);
+      free(u); free(v);
+      vt_hessian_free(Hi);
+    }
     vt_hessian_opts bad = {.incomplete = 1.0};
     ok(vt_hessian_create(s, &bad, &Hi) == VT_EINVAL && strstr(vt_errmsg(), "incomplete"), "incomplete 1: %s", vt_errmsg());
   }

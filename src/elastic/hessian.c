@@ -376,7 +376,7 @@ void vt_hessian_state_get(const vt_hessian *H, vt_hessian_state *st) { *st = H->
 
 double vt_hessian_factor_nnz(const vt_hessian *H)
 {
-  if (H->incomplete > 0) return (double)(H->ic.nnz + H->ic.nr);   /* strictly lower part + diagonal */
+  if (H->incomplete > 0) return (double)(9 * H->ic.nnz + 6 * H->ic.nb);   /* strictly lower blocks + diagonal ones */
   const cholmod_factor *L = H->L;
   if (!L || !L->is_super) return 0;
   const SuiteSparse_long *super = L->super, *Lpi = L->pi;

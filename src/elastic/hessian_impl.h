@@ -11,14 +11,15 @@
 /* An incomplete Cholesky factor (ichol.c): a preconditioner for minimizers,
  * used instead of CHOLMOD's complete factor when opts.incomplete > 0. */
 typedef struct vt_ichol {
-  size_t nr;              /* dimension (the leading block) */
-  int32_t *perm;          /* nr: factor position k holds degree of freedom perm[k] */
+  size_t nr;              /* dimension, 3 nb */
+  size_t nb;              /* 3x3 block rows and columns (particles) */
+  int32_t *perm;          /* nb: block column k of the factor is particle perm[k] */
   double *scale;          /* nr: diag(A)^-1/2, by degree of freedom */
-  size_t *Lp;             /* nr + 1: strictly lower part of L, by column */
-  uint32_t *Li;
-  float *Lx;
-  double *diag;           /* nr: the diagonal of L */
-  size_t nnz;             /* stored strictly lower entries */
+  size_t *Lp;             /* nb + 1: strictly lower blocks of L, by block column */
+  uint32_t *Li;           /* their block rows */
+  float *Lx;              /* 9 values per block, row-major */
+  double *dinv;           /* 9 per block column: the inverse of its lower triangular diagonal block */
+  size_t nnz;             /* stored strictly lower blocks */
   double alpha;           /* the diagonal shift of the scaled matrix that worked */
 } vt_ichol;
 
