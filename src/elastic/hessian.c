@@ -102,6 +102,15 @@ static size_t gather_pairs(vt_hessian *H, const vt_system *s, size_t i, size_t k
   return k - k0;
 }
 
+/* *pp resized to n elements of size sz (at least one): 0 or VT_ENOMEM */
+static int resize_array(void *pp, size_t n, size_t sz)
+{
+  void **p = pp, *q = realloc(*p, (n ? n : 1) * sz);
+  if (!q) return VT_ENOMEM;
+  *p = q;
+  return 0;
+}
+
 static int snapshot(vt_hessian *H, vt_system *s)
 {
   const size_t n = s->n;
@@ -118,10 +127,11 @@ static int snapshot(vt_hessian *H, vt_system *s)
   H->st.fmax = fmax;
   memcpy(H->box, s->box, sizeof H->box);
   H->volume = vt_system_volume(s);
-  H->x = malloc(3 * n * sizeof(double));
-  H->mass = malloc(n * sizeof(double));
-  H->pstart = calloc(n + 1, sizeof(size_t));
-  if (!H->x || !H->mass || !H->pstart) return vt_error(VT_ENOMEM, "hessian: out of memory (%zu particles)", n);
+  /* a refresh reuses the arrays (fresh memory of this size costs page faults) */
+  if (resize_array(&H->x, 3 * n, sizeof(double)) || resize_array(&H->mass, n, sizeof(double)) ||
+      resize_array(&H->pstart, n + 1, sizeof(size_t)))
+    return vt_error(VT_ENOMEM, "hessian: out of memory (%zu particles)", n);
+  H->pstart[0] = 0;
   memcpy(H->x, s->x, 3 * n * sizeof(double));
   memcpy(H->mass, s->mass, n * sizeof(double));
   H->equal_masses = 1;
@@ -141,10 +151,8 @@ static int snapshot(vt_hessian *H, vt_system *s)
   size_t m = np ? np : 1;
   H->pi = malloc(m * sizeof(int));
   H->pj = malloc(m * sizeof(int));
-  H->rij = malloc(3 * m * sizeof(double));
-  H->du = malloc(m * sizeof(double));
-  H->d2u = malloc(m * sizeof(double));
-  if (!H->pi || !H->pj || !H->rij || !H->du || !H->d2u)
+  if (!H->pi || !H->pj || resize_array(&H->rij, 3 * m, sizeof(double)) || resize_array(&H->du, m, sizeof(double)) ||
+      resize_array(&H->d2u, m, sizeof(double)))
     return vt_error(VT_ENOMEM, "hessian: out of memory (%zu pairs)", np);
   #pragma omp parallel for schedule(static)
   for (size_t i = 0; i < n; i++) gather_pairs(H, s, i, H->pstart[i]);
@@ -168,8 +176,10 @@ static int snapshot(vt_hessian *H, vt_system *s)
   return 0;
 }
 
-/* The full lower triangle (3n columns). */
-static int assemble(vt_hessian *H)
+/* The full lower triangle (3n columns). Its blocks, the pair stiffnesses
+ * (9 per pair) and the diagonal blocks (9 per particle, with the shift),
+ * are handed to the caller in *Kb_out and *D_out (to be freed), or freed. */
+static int assemble(vt_hessian *H, double **Kb_out, double **D_out)
 {
   const size_t n = H->n, np = H->npairs, dim = H->dim;
   double *Kb = malloc(9 * (np ? np : 1) * sizeof(double));
@@ -189,7 +199,8 @@ static int assemble(vt_hessian *H)
     for (size_t i = 0; i < n; i++) { D[9 * i] += H->mu; D[9 * i + 4] += H->mu; D[9 * i + 8] += H->mu; }
   }
   size_t nnz = 6 * n + 9 * np;
-  H->A = cholmod_l_allocate_sparse(dim, dim, nnz, 1, 1, -1, CHOLMOD_REAL, &H->cc);
+  if (H->A && H->A->nzmax < nnz) cholmod_l_free_sparse(&H->A, &H->cc);   /* else a refresh reuses it */
+  if (!H->A) H->A = cholmod_l_allocate_sparse(dim, dim, nnz, 1, 1, -1, CHOLMOD_REAL, &H->cc);
   if (!H->A) { free(Kb); free(D); return vt_error(VT_ENOMEM, "hessian: out of memory for the sparse matrix (%zu entries)", nnz); }
   SuiteSparse_long *Ap = H->A->p, *Ai = H->A->i;
   double *Ax = H->A->x;
@@ -207,7 +218,8 @@ static int assemble(vt_hessian *H)
         for (int b = 0; b < 3; b++) { Ai[q] = (SuiteSparse_long)(3 * (size_t)H->pj[k] + b); Ax[q++] = -Kb[9 * k + 3 * b + a]; }
     }
   }
-  free(Kb); free(D);
+  if (Kb_out) { *Kb_out = Kb; *D_out = D; }
+  else { free(Kb); free(D); }
   return 0;
 }
 
@@ -219,7 +231,8 @@ int vt_hessian_need_complete(const vt_hessian *H, const char *what)
   return 0;
 }
 
-static int factorize(vt_hessian *H)
+/* Kb, D: assemble's blocks (the incomplete factor is built from them). */
+static int factorize(vt_hessian *H, const double *Kb, const double *D)
 {
   const size_t nr = H->nr;
   cholmod_common *cc = &H->cc;
@@ -229,7 +242,7 @@ static int factorize(vt_hessian *H)
      * for exact solves (an approximate one would never relax the held
      * particle's force); the diagonal shift makes the whole matrix positive
      * definite, and solves are projected as usual */
-    return vt_ichol_factor(&H->ic, cc, H->dim, H->A->p, H->A->i, H->A->x, H->incomplete, 0.0, H->same_pattern);
+    return vt_ichol_factor(&H->ic, cc, H->n, H->pstart, H->pj, Kb, D, H->incomplete, 0.0, H->same_pattern);
   }
   vt_ichol_free(&H->ic);
   /* the leading nr x nr block: the last particle's rows come last in every
@@ -310,6 +323,15 @@ static int set_opts(vt_hessian *H, const vt_hessian_opts *opts)
   return 0;
 }
 
+static int assemble_factorize(vt_hessian *H)
+{
+  double *Kb = NULL, *D = NULL;
+  int rc = assemble(H, H->incomplete > 0 ? &Kb : NULL, &D);
+  if (!rc) rc = factorize(H, Kb, D);
+  free(Kb); free(D);
+  return rc;
+}
+
 int vt_hessian_create(vt_system *s, const vt_hessian_opts *opts, vt_hessian **out)
 {
   *out = NULL;
@@ -328,7 +350,7 @@ int vt_hessian_create(vt_system *s, const vt_hessian_opts *opts, vt_hessian **ou
   if (!cholmod_l_start(&H->cc)) { vt_hessian_free(H); return vt_error(VT_ENOMEM, "hessian: CHOLMOD could not start"); }
   H->cc_started = 1;
   cc_defaults(&H->cc);
-  if ((rc = assemble(H)) || (rc = factorize(H))) { vt_hessian_free(H); return rc; }
+  if ((rc = assemble_factorize(H))) { vt_hessian_free(H); return rc; }
   *out = H;
   return 0;
 }
@@ -342,24 +364,20 @@ int vt_hessian_refresh(vt_hessian *H, vt_system *s, const vt_hessian_opts *opts)
   if (rc) return rc;
   int *opi = H->pi, *opj = H->pj;
   size_t onp = H->npairs;
-  free(H->x); free(H->mass); free(H->pstart); free(H->rij); free(H->du); free(H->d2u);
   free(H->kappa_all); free(H->omega_all);
-  H->x = H->mass = H->rij = H->du = H->d2u = H->kappa_all = H->omega_all = NULL;
+  H->kappa_all = H->omega_all = NULL;
   H->pi = H->pj = NULL;
-  H->pstart = NULL;
   H->npairs = 0;
   rc = snapshot(H, s);
   int same = !rc && H->npairs == onp && (onp == 0 || (memcmp(opi, H->pi, onp * sizeof *opi) == 0 &&
                                                      memcmp(opj, H->pj, onp * sizeof *opj) == 0));
   free(opi); free(opj);
-  if (H->A) cholmod_l_free_sparse(&H->A, &H->cc);
   if (!same && H->L) cholmod_l_free_factor(&H->L, &H->cc);
   if (rc) return rc;
   H->refreshes++;
   if (same) H->reused++;
   H->same_pattern = same;
-  if ((rc = assemble(H))) return rc;
-  return factorize(H);
+  return assemble_factorize(H);
 }
 
 void vt_hessian_refresh_stats(const vt_hessian *H, long *refreshes, long *reused)

@@ -21,6 +21,7 @@ typedef struct vt_ichol {
   double *dinv;           /* 9 per block column: the inverse of its lower triangular diagonal block */
   size_t nnz;             /* stored strictly lower blocks */
   double alpha;           /* the diagonal shift of the scaled matrix that worked */
+  struct vt_ichol_ws *ws; /* memory kept for the next factorization (ichol.c) */
 } vt_ichol;
 
 struct vt_hessian {
@@ -79,13 +80,16 @@ static inline void vt_pair_block(const vt_hessian *H, size_t k, double K[9])
     for (int q = 0; q < 3; q++) K[3 * p + q] = b * (r[p] * r[q]) + (p == q ? a : 0.0);  /* exactly symmetric */
 }
 
-/* The incomplete factor of the leading nr x nr block of the lower triangle
- * (Ap, Ai, Ax: columns may extend past nr; rows ascending), drop tolerance
- * tau, starting diagonal shift alpha (of the Jacobi-scaled matrix, doubled
- * on breakdown). keep_order: the pattern is that of ic's last factor, whose
- * ordering is reused (it depends on the pattern only). */
-int vt_ichol_factor(vt_ichol *ic, cholmod_common *cc, size_t nr, const SuiteSparse_long *Ap,
-                    const SuiteSparse_long *Ai, const double *Ax, double tau, double alpha, int keep_order);
+/* The incomplete factor of a pair Hessian of nb particles, given by
+ * blocks: D (9 per particle, row-major) its diagonal blocks (with any
+ * shift), and for the pairs k of particle i, pstart[i] <= k < pstart[i+1],
+ * with partners pj[k] > i, the pair stiffness Kb (9 per pair, symmetric;
+ * the off-diagonal block is -K). Drop tolerance tau, starting diagonal
+ * shift alpha (of the Jacobi-scaled matrix, doubled on breakdown).
+ * keep_order: the pairs are those of ic's last factor, whose ordering is
+ * reused (it depends on the pattern only). */
+int vt_ichol_factor(vt_ichol *ic, cholmod_common *cc, size_t nb, const size_t *pstart, const int *pj,
+                    const double *Kb, const double *D, double tau, double alpha, int keep_order);
 /* b (nr) <- M^-1 b; y: nr of workspace. */
 void vt_ichol_solve(const vt_ichol *ic, double *b, double *y);
 void vt_ichol_free(vt_ichol *ic);

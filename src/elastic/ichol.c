@@ -39,11 +39,72 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Memory kept from one factorization to the next (a minimizer refreshes
+ * the factor of one system again and again; fresh allocations of this size
+ * cost page faults, a third of a refresh at N = 500). */
+struct vt_ichol_ws {
+  size_t nb, np;          /* sizes of the per-particle and per-pair arrays */
+  size_t lcap, xcap;      /* capacities of Li / Lxd and of Lx (blocks) */
+  /* the scaled, permuted matrix (see permuted) */
+  size_t *Bp;
+  uint32_t *Bi;
+  double *Bx, *Bd;
+  int32_t *inv;
+  size_t *fill;
+  /* the factorization's */
+  double *Lxd, *W;
+  size_t *next;
+  int64_t *head, *link;
+  uint32_t *touched, *stamp;
+};
+
+static void ws_free(struct vt_ichol_ws *w)
+{
+  if (!w) return;
+  free(w->Bp); free(w->Bi); free(w->Bx); free(w->Bd); free(w->inv); free(w->fill);
+  free(w->Lxd); free(w->W); free(w->next); free(w->head); free(w->link); free(w->touched); free(w->stamp);
+  free(w);
+}
+
 void vt_ichol_free(vt_ichol *ic)
 {
   if (!ic) return;
   free(ic->perm); free(ic->scale); free(ic->Lp); free(ic->Li); free(ic->Lx); free(ic->dinv);
+  ws_free(ic->ws);
   memset(ic, 0, sizeof *ic);
+}
+
+/* realloc to n elements of size sz (at least one); 0 or VT_ENOMEM */
+static int resize(void *pp, size_t n, size_t sz)
+{
+  void **p = pp, *q = realloc(*p, (n ? n : 1) * sz);
+  if (!q) return VT_ENOMEM;
+  *p = q;
+  return 0;
+}
+
+/* Size the workspace and the factor's per-particle arrays for nb particles
+ * and np pairs. */
+static int ws_size(vt_ichol *ic, size_t nb, size_t np)
+{
+  if (!ic->ws && !(ic->ws = calloc(1, sizeof *ic->ws))) return VT_ENOMEM;
+  struct vt_ichol_ws *w = ic->ws;
+  if (w->nb != nb) {
+    if (resize(&w->Bp, nb + 1, sizeof *w->Bp) || resize(&w->Bd, 9 * nb, sizeof *w->Bd) ||
+        resize(&w->inv, nb, sizeof *w->inv) || resize(&w->fill, nb, sizeof *w->fill) ||
+        resize(&w->W, 9 * nb, sizeof *w->W) || resize(&w->next, nb, sizeof *w->next) ||
+        resize(&w->head, nb, sizeof *w->head) || resize(&w->link, nb, sizeof *w->link) ||
+        resize(&w->touched, nb, sizeof *w->touched) || resize(&w->stamp, nb, sizeof *w->stamp) ||
+        resize(&ic->Lp, nb + 1, sizeof *ic->Lp) || resize(&ic->dinv, 9 * nb, sizeof *ic->dinv) ||
+        resize(&ic->scale, 3 * nb, sizeof *ic->scale))
+      return VT_ENOMEM;
+    w->nb = nb;
+  }
+  if (w->np < np) {
+    if (resize(&w->Bi, np, sizeof *w->Bi) || resize(&w->Bx, 9 * np, sizeof *w->Bx)) return VT_ENOMEM;
+    w->np = np;
+  }
+  return 0;
 }
 
 /* 3x3 blocks are row-major: X[3 a + b] = X(a, b). */
@@ -83,92 +144,45 @@ static int chol3_inv(const double *D, double *Ci)
   return 0;
 }
 
-/* The scaled block lower triangle in the factor's order: for block column
- * J (particle perm[J]), Bd[9 J] its diagonal block (full, symmetric) and
- * the strictly lower blocks at Bp[J] .. Bp[J + 1] (rows ascending, values
- * 9 per block in Bx). Returns 0 or VT_ENOMEM. */
-typedef struct {
-  size_t *Bp;
-  uint32_t *Bi;
-  double *Bx, *Bd;
-} blocks;
-
-static void blocks_free(blocks *B)
+/* The scaled block lower triangle in the factor's order, in the
+ * workspace: for block column J (particle perm[J]), Bd[9 J] its diagonal
+ * block (full, symmetric) and the strictly lower blocks at Bp[J] ..
+ * Bp[J + 1] (rows ascending, values 9 per block in Bx). */
+static void permuted(struct vt_ichol_ws *B, size_t nb, const size_t *pstart, const int *pj, const double *Kb,
+                     const double *D, const int32_t *perm, const double *scale)
 {
-  free(B->Bp); free(B->Bi); free(B->Bx); free(B->Bd);
-  memset(B, 0, sizeof *B);
-}
-
-static int permuted(size_t nb, const SuiteSparse_long *Ap, const SuiteSparse_long *Ai, const double *Ax,
-                    const int32_t *perm, const double *scale, blocks *B)
-{
-  const size_t nr = 3 * nb;
-  memset(B, 0, sizeof *B);
-  int32_t *inv = malloc(nb * sizeof *inv);
-  int64_t *slot = malloc(nb * sizeof *slot);
-  B->Bp = calloc(nb + 1, sizeof *B->Bp);
-  B->Bd = calloc(9 * nb, sizeof *B->Bd);
-  if (!inv || !slot || !B->Bp || !B->Bd) goto nomem;
-  for (size_t k = 0; k < nb; k++) { inv[perm[k]] = (int32_t)k; slot[k] = -1; }
-  /* count the blocks (Q, P), Q > P, of each original particle column P
-   * (union over its three scalar columns), by their column in the new order */
-  size_t nnz = 0;
-  for (size_t P = 0; P < nb; P++) {
-    for (size_t c = 3 * P; c < 3 * P + 3; c++)
-      for (SuiteSparse_long q = Ap[c]; q < Ap[c + 1] && (size_t)Ai[q] < nr; q++) {
-        size_t Q = (size_t)Ai[q] / 3;
-        if (Q <= P || slot[Q] == (int64_t)P) continue;
-        slot[Q] = (int64_t)P;
-        size_t a = (size_t)inv[Q], b = (size_t)inv[P];
-        B->Bp[(a < b ? a : b) + 1]++;
-        nnz++;
-      }
+  int32_t *inv = B->inv;
+  size_t *fill = B->fill;
+  memset(B->Bp, 0, (nb + 1) * sizeof *B->Bp);
+  for (size_t k = 0; k < nb; k++) inv[perm[k]] = (int32_t)k;
+  for (size_t J = 0; J < nb; J++) {
+    const size_t P = (size_t)perm[J];
+    for (int a = 0; a < 3; a++)
+      for (int b = 0; b < 3; b++) B->Bd[9 * J + 3 * a + b] = D[9 * P + 3 * a + b] * scale[3 * P + a] * scale[3 * P + b];
   }
-  for (size_t k = 0; k < nb; k++) B->Bp[k + 1] += B->Bp[k];
-  B->Bi = malloc((nnz ? nnz : 1) * sizeof *B->Bi);
-  B->Bx = calloc(9 * (nnz ? nnz : 1), sizeof *B->Bx);
-  size_t *fill = malloc(nb * sizeof *fill);
-  if (!B->Bi || !B->Bx || !fill) { free(fill); goto nomem; }
-  memcpy(fill, B->Bp, nb * sizeof *fill);
-  for (size_t k = 0; k < nb; k++) slot[k] = -1;
-  /* fill: slot[Q] is where block (Q, P) of the current P went */
-  int64_t *where = malloc(nb * sizeof *where);
-  if (!where) { free(fill); goto nomem; }
-  for (size_t P = 0; P < nb; P++) {
-    const size_t b = (size_t)inv[P];
-    for (size_t c = 3 * P; c < 3 * P + 3; c++) {
-      const size_t ca = c - 3 * P;
-      for (SuiteSparse_long q = Ap[c]; q < Ap[c + 1] && (size_t)Ai[q] < nr; q++) {
-        const size_t r = (size_t)Ai[q], Q = r / 3, ra = r - 3 * Q;
-        const double v = Ax[q] * scale[r] * scale[c];
-        if (Q < P) continue;                       /* not stored (upper part) */
-        if (Q == P) {                              /* diagonal block, both triangles */
-          B->Bd[9 * b + 3 * ra + ca] = v;
-          B->Bd[9 * b + 3 * ca + ra] = v;
-          continue;
-        }
-        if (slot[Q] != (int64_t)P) {
-          size_t a = (size_t)inv[Q], col = a < b ? a : b;
-          slot[Q] = (int64_t)P;
-          where[Q] = (int64_t)fill[col]++;
-          B->Bi[where[Q]] = (uint32_t)(a < b ? b : a);
-        }
-        /* block (Q, P) is stored as (row, col) = (a, b) when a > b, and
-         * as its transpose (P, Q) when the order swapped them */
-        double *X = B->Bx + 9 * (size_t)where[Q];
-        if ((size_t)inv[Q] > b) X[3 * ra + ca] = v;
-        else X[3 * ca + ra] = v;
-      }
+  /* pair (i, j) goes to block column min(inv i, inv j); its block is -K
+   * either way round (K is symmetric) */
+  for (size_t i = 0; i < nb; i++)
+    for (size_t k = pstart[i]; k < pstart[i + 1]; k++) {
+      size_t a = (size_t)inv[i], b = (size_t)inv[pj[k]];
+      B->Bp[(a < b ? a : b) + 1]++;
     }
-  }
-  free(where);
-  free(fill);
-  free(inv); inv = NULL;
-  free(slot); slot = NULL;
+  for (size_t k = 0; k < nb; k++) B->Bp[k + 1] += B->Bp[k];
+  memcpy(fill, B->Bp, nb * sizeof *fill);
+  for (size_t i = 0; i < nb; i++)
+    for (size_t k = pstart[i]; k < pstart[i + 1]; k++) {
+      const size_t j = (size_t)pj[k], a = (size_t)inv[i], b = (size_t)inv[j];
+      const size_t R = a < b ? j : i, C = a < b ? i : j, w = fill[a < b ? a : b]++;
+      B->Bi[w] = (uint32_t)(a < b ? b : a);
+      double *X = B->Bx + 9 * w;
+      for (int p = 0; p < 3; p++)
+        for (int q = 0; q < 3; q++) X[3 * p + q] = -Kb[9 * k + 3 * p + q] * scale[3 * R + p] * scale[3 * C + q];
+    }
   /* sort each column by block row (insertion sort: columns are short) */
   for (size_t c = 0; c < nb; c++)
     for (size_t q = B->Bp[c] + 1; q < B->Bp[c + 1]; q++) {
       uint32_t r = B->Bi[q];
+      if (B->Bi[q - 1] < r) continue;
       double v[9];
       memcpy(v, B->Bx + 9 * q, sizeof v);
       size_t p = q;
@@ -180,28 +194,24 @@ static int permuted(size_t nb, const SuiteSparse_long *Ap, const SuiteSparse_lon
       B->Bi[p] = r;
       memcpy(B->Bx + 9 * p, v, sizeof v);
     }
-  return 0;
-nomem:
-  free(inv); free(slot);
-  blocks_free(B);
-  return VT_ENOMEM;
 }
 
 /* One attempt at shift alpha. Returns 0, 1 on a non-positive pivot (retry
  * with a larger shift), or VT_ENOMEM. */
-static int attempt(vt_ichol *ic, const blocks *B, double tau, double alpha)
+static int attempt(vt_ichol *ic, double tau, double alpha)
 {
+  struct vt_ichol_ws *B = ic->ws;
   const size_t nb = ic->nb;
-  size_t cap = B->Bp[nb] + nb, nnz = 0;
-  size_t *Lp = malloc((nb + 1) * sizeof *Lp);
-  uint32_t *Li = malloc(cap * sizeof *Li);
-  double *Lxd = malloc(9 * cap * sizeof *Lxd);
-  double *dinv = malloc(9 * nb * sizeof *dinv), *W = malloc(9 * nb * sizeof *W);
-  size_t *next = malloc(nb * sizeof *next);        /* column K: its next unread block */
-  int64_t *head = malloc(nb * sizeof *head), *link = malloc(nb * sizeof *link);
-  uint32_t *touched = malloc(nb * sizeof *touched), *stamp = calloc(nb, sizeof *stamp);
-  int rc = 0;
-  if (!Lp || !Li || !Lxd || !dinv || !W || !next || !head || !link || !touched || !stamp) { rc = VT_ENOMEM; goto out; }
+  size_t nnz = 0;
+  if (B->lcap < B->Bp[nb] + nb) {
+    B->lcap = B->Bp[nb] + nb;
+    if (resize(&ic->Li, B->lcap, sizeof *ic->Li) || resize(&B->Lxd, 9 * B->lcap, sizeof *B->Lxd)) return VT_ENOMEM;
+  }
+  size_t cap = B->lcap, *Lp = ic->Lp, *next = B->next;   /* next: column K's next unread block */
+  uint32_t *Li = ic->Li, *touched = B->touched, *stamp = B->stamp;
+  double *Lxd = B->Lxd, *dinv = ic->dinv, *W = B->W;
+  int64_t *head = B->head, *link = B->link;
+  memset(stamp, 0, nb * sizeof *stamp);
   for (size_t k = 0; k < nb; k++) head[k] = -1;
   Lp[0] = 0;
   for (size_t J = 0; J < nb; J++) {
@@ -237,16 +247,15 @@ static int attempt(vt_ichol *ic, const blocks *B, double tau, double alpha)
       K = Kn;
     }
     double *Ci = dinv + 9 * J;
-    if (chol3_inv(D, Ci)) { rc = 1; goto out; }
+    if (chol3_inv(D, Ci)) return 1;
     size_t need = nnz + nt;
     if (need > cap) {
       size_t nc = cap + cap / 2 > need ? cap + cap / 2 : need;
-      uint32_t *ni = realloc(Li, nc * sizeof *Li);
-      if (ni) Li = ni;
-      double *nx = ni ? realloc(Lxd, 9 * nc * sizeof *Lxd) : NULL;
-      if (!ni || !nx) { rc = VT_ENOMEM; goto out; }
-      Lxd = nx;
-      cap = nc;
+      if (resize(&ic->Li, nc, sizeof *Li)) return VT_ENOMEM;
+      Li = ic->Li;
+      if (resize(&B->Lxd, 9 * nc, sizeof *Lxd)) return VT_ENOMEM;
+      Lxd = B->Lxd;
+      B->lcap = cap = nc;
     }
     /* L(I, J) = W(I) C^-T; keep the blocks with an entry >= tau. Row
      * indices first, sorted (insertion: columns are short), then values. */
@@ -278,52 +287,30 @@ static int attempt(vt_ichol *ic, const blocks *B, double tau, double alpha)
     }
   }
   /* keep it: single-precision off-diagonal blocks */
-  free(ic->Lp); free(ic->Li); free(ic->Lx); free(ic->dinv);
-  ic->Lp = NULL; ic->Li = NULL; ic->dinv = NULL;
-  ic->Lx = malloc(9 * (nnz ? nnz : 1) * sizeof *ic->Lx);
-  if (!ic->Lx) { rc = VT_ENOMEM; goto out; }
+  if (B->xcap < nnz) {
+    if (resize(&ic->Lx, 9 * nnz, sizeof *ic->Lx)) return VT_ENOMEM;
+    B->xcap = nnz;
+  }
   for (size_t q = 0; q < 9 * nnz; q++) ic->Lx[q] = (float)Lxd[q];
-  ic->Lp = Lp; Lp = NULL;
-  ic->Li = Li; Li = NULL;
-  ic->dinv = dinv; dinv = NULL;
   ic->nnz = nnz;
   ic->alpha = alpha;
-out:
-  free(Lp); free(Li); free(Lxd); free(dinv); free(W); free(next); free(head); free(link); free(touched); free(stamp);
-  return rc;
+  return 0;
 }
 
-/* AMD ordering of the particle graph (the block pattern of the lower
- * triangle). Returns 0 or an error. */
-static int order(vt_ichol *ic, cholmod_common *cc, const SuiteSparse_long *Ap, const SuiteSparse_long *Ai)
+/* AMD ordering of the particle graph (the pairs: column i holds the
+ * partners j > i). Returns 0 or an error. */
+static int order(vt_ichol *ic, cholmod_common *cc, const size_t *pstart, const int *pj)
 {
-  const size_t nb = ic->nb, nr = 3 * nb;
-  SuiteSparse_long *Gp = malloc((nb + 1) * sizeof *Gp), *P = malloc((nb ? nb : 1) * sizeof *P);
-  int64_t *seen = malloc((nb ? nb : 1) * sizeof *seen);
-  SuiteSparse_long *Gi = NULL;
+  const size_t nb = ic->nb, np = pstart[nb];
+  SuiteSparse_long *Gp = malloc((nb + 1) * sizeof *Gp), *Gi = malloc((np ? np : 1) * sizeof *Gi),
+                   *P = malloc((nb ? nb : 1) * sizeof *P);
   int rc = 0;
-  if (!Gp || !P || !seen) { rc = VT_ENOMEM; goto out; }
-  for (int pass = 0; pass < 2; pass++) {
-    size_t nz = 0;
-    for (size_t k = 0; k < nb; k++) seen[k] = -1;
-    for (size_t Pc = 0; Pc < nb; Pc++) {
-      Gp[Pc] = (SuiteSparse_long)nz;
-      for (size_t c = 3 * Pc; c < 3 * Pc + 3; c++)
-        for (SuiteSparse_long q = Ap[c]; q < Ap[c + 1] && (size_t)Ai[q] < nr; q++) {
-          size_t Q = (size_t)Ai[q] / 3;
-          if (Q < Pc || seen[Q] == (int64_t)Pc) continue;
-          seen[Q] = (int64_t)Pc;
-          if (pass) Gi[nz] = (SuiteSparse_long)Q;
-          nz++;
-        }
-    }
-    Gp[nb] = (SuiteSparse_long)nz;
-    if (!pass && !(Gi = malloc((nz ? nz : 1) * sizeof *Gi))) { rc = VT_ENOMEM; goto out; }
-  }
-  /* rows within a column need not be sorted for AMD */
-  cholmod_sparse G = {.nrow = nb, .ncol = nb, .nzmax = (size_t)Gp[nb], .p = Gp, .i = Gi, .stype = -1,
+  if (!Gp || !Gi || !P) { rc = VT_ENOMEM; goto out; }
+  for (size_t i = 0; i <= nb; i++) Gp[i] = (SuiteSparse_long)pstart[i];
+  for (size_t k = 0; k < np; k++) Gi[k] = (SuiteSparse_long)pj[k];
+  cholmod_sparse G = {.nrow = nb, .ncol = nb, .nzmax = np ? np : 1, .p = Gp, .i = Gi, .stype = -1,
                       .itype = CHOLMOD_LONG, .xtype = CHOLMOD_PATTERN, .dtype = CHOLMOD_DOUBLE,
-                      .sorted = 0, .packed = 1};
+                      .sorted = 1, .packed = 1};
   if (!cholmod_l_amd(&G, NULL, 0, P, cc)) {
     rc = vt_error(cc->status == CHOLMOD_OUT_OF_MEMORY ? VT_ENOMEM : VT_EINVAL, "hessian: AMD ordering failed (status %d)",
                   cc->status);
@@ -331,29 +318,30 @@ static int order(vt_ichol *ic, cholmod_common *cc, const SuiteSparse_long *Ap, c
   }
   for (size_t k = 0; k < nb; k++) ic->perm[k] = (int32_t)P[k];
 out:
-  free(Gp); free(Gi); free(P); free(seen);
+  free(Gp); free(Gi); free(P);
   return rc;
 }
 
-int vt_ichol_factor(vt_ichol *ic, cholmod_common *cc, size_t nr, const SuiteSparse_long *Ap,
-                    const SuiteSparse_long *Ai, const double *Ax, double tau, double alpha, int keep_order)
+int vt_ichol_factor(vt_ichol *ic, cholmod_common *cc, size_t nb, const size_t *pstart, const int *pj,
+                    const double *Kb, const double *D, double tau, double alpha, int keep_order)
 {
-  const size_t nb = nr / 3;
-  int32_t *kept = keep_order && ic->perm && ic->nr == nr ? ic->perm : NULL;
-  if (kept) ic->perm = NULL;
-  vt_ichol_free(ic);
-  if (nr % 3 || nr >= (size_t)INT32_MAX) {
-    free(kept);
-    return vt_error(VT_ERANGE, "hessian: %zu degrees of freedom do not make 3x3 blocks of at most 2^31 for the incomplete factor", nr);
+  const size_t nr = 3 * nb, np = pstart[nb];
+  /* the ordering depends on the pattern only */
+  const int keep = keep_order && ic->perm && ic->nb == nb && ic->ws && ic->ws->nb == nb;
+  if (nb >= (size_t)INT32_MAX / 3 || np >= (size_t)UINT32_MAX) {
+    vt_ichol_free(ic);
+    return vt_error(VT_ERANGE, "hessian: %zu particles (%zu pairs) are too many for the incomplete factor", nb, np);
+  }
+  if (ws_size(ic, nb, np) || (!keep && resize(&ic->perm, nb, sizeof *ic->perm))) {
+    vt_ichol_free(ic);
+    return vt_error(VT_ENOMEM, "hessian: out of memory for the incomplete factor");
   }
   ic->nr = nr;
   ic->nb = nb;
-  ic->perm = kept ? kept : malloc((nb ? nb : 1) * sizeof *ic->perm);
-  ic->scale = malloc((nr ? nr : 1) * sizeof *ic->scale);
-  if (!ic->perm || !ic->scale) { vt_ichol_free(ic); return vt_error(VT_ENOMEM, "hessian: out of memory for the incomplete factor"); }
+  ic->nnz = 0;
   /* Jacobi scaling; a non-positive diagonal entry cannot be scaled */
   for (size_t c = 0; c < nr; c++) {
-    double d = Ap[c] < Ap[c + 1] && (size_t)Ai[Ap[c]] == c ? Ax[Ap[c]] : 0.0;
+    double d = D[9 * (c / 3) + 4 * (c % 3)];
     if (!(d > 0)) {
       vt_ichol_free(ic);
       return vt_error(VT_ESINGULAR, "hessian: diagonal entry %g at particle %zu (degree of freedom %c) is not positive: "
@@ -362,21 +350,16 @@ int vt_ichol_factor(vt_ichol *ic, cholmod_common *cc, size_t nr, const SuiteSpar
     ic->scale[c] = 1.0 / sqrt(d);
   }
   int rc;
-  if (!kept && (rc = order(ic, cc, Ap, Ai))) {
+  if (!keep && (rc = order(ic, cc, pstart, pj))) {
     vt_ichol_free(ic);
     return rc == VT_ENOMEM ? vt_error(VT_ENOMEM, "hessian: out of memory for the incomplete factor") : rc;
   }
-  blocks B;
-  if (permuted(nb, Ap, Ai, Ax, ic->perm, ic->scale, &B)) {
-    vt_ichol_free(ic);
-    return vt_error(VT_ENOMEM, "hessian: out of memory for the incomplete factor");
-  }
+  permuted(ic->ws, nb, pstart, pj, Kb, D, ic->perm, ic->scale);
   rc = 1;
   for (int tries = 0; rc == 1 && tries < 40; tries++) {
-    rc = attempt(ic, &B, tau, alpha);
+    rc = attempt(ic, tau, alpha);
     if (rc == 1) alpha = alpha > 0 ? 2 * alpha : 1e-3;
   }
-  blocks_free(&B);
   if (rc == VT_ENOMEM) { vt_ichol_free(ic); return vt_error(VT_ENOMEM, "hessian: out of memory for the incomplete factor"); }
   if (rc) { vt_ichol_free(ic); return vt_error(VT_ESINGULAR, "hessian: no incomplete factor with any diagonal shift"); }
   return 0;
