@@ -103,7 +103,7 @@ static void lj_smooth_pair(const void *vp, double r, double si, double sj, int t
       D = p->eps * (-48.0 * q12 + 24.0 * q6 + x2 * (2.0 * p->e2 + x2 * 4.0 * p->e4)) / r;
       D2 = p->eps * (624.0 * q12 - 168.0 * q6 + x2 * (2.0 * p->e2 + x2 * 12.0 * p->e4)) / (r * r);
     } else if (x < p->inner) {
-      double q6 = pow(x, -6.0);
+      double x2 = x * x, q6 = 1.0 / (x2 * x2 * x2);   /* x^-6 without a pow call */
       U = p->eps * (4.0 * q6 * (q6 - 1.0) - p->offset);
       D = -p->eps * 24.0 * q6 * (2.0 * q6 - 1.0) / r;
       D2 = p->eps * 4.0 * (156.0 * q6 * q6 - 42.0 * q6) / (r * r);
