@@ -23,9 +23,9 @@
  *   vt_minimizer_lbfgs   B_0 = I / gamma with gamma = s.y / y.y of the
  *     newest pair (Nocedal and Wright, eq. 7.20): no Hessian at all. With
  *     precondition = "ichol", B_0 = an incomplete Cholesky factor of the
- *     Hessian instead (`incomplete` = its drop tolerance, 5e-3; `shift`
- *     0.03; src/elastic/ichol.c), refreshed and reused as vt.newton's
- *     factor (`refactor` 0.95): a solve costs less than a force evaluation
+ *     Hessian instead (`incomplete` = its drop tolerance, 1e-2; `shift`
+ *     0.01; src/elastic/ichol.c), refreshed and reused as vt.newton's
+ *     factor (`refactor` 0.85): a solve costs less than a force evaluation
  *     and cuts the steps 4-7 fold near a minimum (the VHG inner loop).
  *     vt.newton with `incomplete` > 0 is the same preconditioner with
  *     vt.newton's defaults (FIRE down to switch_fmax = 0.1 first).
@@ -138,9 +138,9 @@ static void lbfgs_init(void *vs)
   st->memory = 10;
   /* for precondition = "ichol" (measured on the VHG inner loop, WAHNs
    * N = 500 and 4000: doc/performance.md) */
-  st->incomplete = 5e-3;
-  st->shift = 0.03;
-  st->refactor = 0.95;
+  st->incomplete = 1e-2;
+  st->shift = 0.01;
+  st->refactor = 0.85;
 }
 
 static void drop_factor(newton_state *st);
