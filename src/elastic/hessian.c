@@ -102,15 +102,6 @@ static size_t gather_pairs(vt_hessian *H, const vt_system *s, size_t i, size_t k
   return k - k0;
 }
 
-/* *pp resized to n elements of size sz (at least one): 0 or VT_ENOMEM */
-static int resize_array(void *pp, size_t n, size_t sz)
-{
-  void **p = pp, *q = realloc(*p, (n ? n : 1) * sz);
-  if (!q) return VT_ENOMEM;
-  *p = q;
-  return 0;
-}
-
 static int snapshot(vt_hessian *H, vt_system *s)
 {
   const size_t n = s->n;
@@ -128,8 +119,8 @@ static int snapshot(vt_hessian *H, vt_system *s)
   memcpy(H->box, s->box, sizeof H->box);
   H->volume = vt_system_volume(s);
   /* a refresh reuses the arrays (fresh memory of this size costs page faults) */
-  if (resize_array(&H->x, 3 * n, sizeof(double)) || resize_array(&H->mass, n, sizeof(double)) ||
-      resize_array(&H->pstart, n + 1, sizeof(size_t)))
+  if (vt_resize_array(&H->x, 3 * n, sizeof(double)) || vt_resize_array(&H->mass, n, sizeof(double)) ||
+      vt_resize_array(&H->pstart, n + 1, sizeof(size_t)))
     return vt_error(VT_ENOMEM, "hessian: out of memory (%zu particles)", n);
   H->pstart[0] = 0;
   memcpy(H->x, s->x, 3 * n * sizeof(double));
@@ -151,8 +142,8 @@ static int snapshot(vt_hessian *H, vt_system *s)
   size_t m = np ? np : 1;
   H->pi = malloc(m * sizeof(int));
   H->pj = malloc(m * sizeof(int));
-  if (!H->pi || !H->pj || resize_array(&H->rij, 3 * m, sizeof(double)) || resize_array(&H->du, m, sizeof(double)) ||
-      resize_array(&H->d2u, m, sizeof(double)))
+  if (!H->pi || !H->pj || vt_resize_array(&H->rij, 3 * m, sizeof(double)) || vt_resize_array(&H->du, m, sizeof(double)) ||
+      vt_resize_array(&H->d2u, m, sizeof(double)))
     return vt_error(VT_ENOMEM, "hessian: out of memory (%zu pairs)", np);
   #pragma omp parallel for schedule(static)
   for (size_t i = 0; i < n; i++) gather_pairs(H, s, i, H->pstart[i]);

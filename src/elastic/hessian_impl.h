@@ -6,6 +6,8 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include "core/error.h"
 #include "elastic/hessian.h"
 
 /* An incomplete Cholesky factor (ichol.c): a preconditioner for minimizers,
@@ -78,6 +80,17 @@ static inline void vt_pair_block(const vt_hessian *H, size_t k, double K[9])
   double a = H->du[k] / rr, b = (H->d2u[k] - a) / r2;
   for (int p = 0; p < 3; p++)
     for (int q = 0; q < 3; q++) K[3 * p + q] = b * (r[p] * r[q]) + (p == q ? a : 0.0);  /* exactly symmetric */
+}
+
+/* *pp (a pointer to an array pointer) resized to n elements of size sz, at
+ * least one: 0, or VT_ENOMEM with *pp unchanged. Refreshes reuse their
+ * arrays this way (fresh memory of these sizes costs page faults). */
+static inline int vt_resize_array(void *pp, size_t n, size_t sz)
+{
+  void **p = pp, *q = realloc(*p, (n ? n : 1) * sz);
+  if (!q) return VT_ENOMEM;
+  *p = q;
+  return 0;
 }
 
 /* The incomplete factor of a pair Hessian of nb particles, given by
