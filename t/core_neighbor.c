@@ -13,6 +13,7 @@
  *    those of a fresh evaluation;
  *  - 1 and 2 threads agree to round-off, 2 threads reproduce bit for bit. */
 #include "tap.h"
+#include "core_util.h"
 #include "vitrum.h"
 #include "core/neighbor.h"
 #include <stdlib.h>
@@ -20,30 +21,6 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-
-static vt_system *wahns(size_t n, int init, unsigned long seed)
-{
-  vt_system_spec sp = {.n = n, .density = 0.75, .nspecies = 2, .mass_rule = VT_MASS_VOLUME, .init = init, .seed = seed};
-  sp.species[0] = (vt_species){0.5, 1.0, 0};
-  sp.species[1] = (vt_species){0.5, 1.2, 0};
-  vt_system *s = NULL;
-  vt_system_create(&sp, &s);
-  return s;
-}
-
-static double maxdiff(const double *a, const double *b, size_t m)
-{
-  double w = 0;
-  for (size_t i = 0; i < m; i++) w = fmax(w, fabs(a[i] - b[i]));
-  return w;
-}
-
-static double maxabs(const double *a, size_t m)
-{
-  double w = 0;
-  for (size_t i = 0; i < m; i++) w = fmax(w, fabs(a[i]));
-  return w;
-}
 
 /* The public list against all pairs: same set, j > i, sorted partners. */
 static int check_public(vt_system *s, const char *what)

@@ -3,22 +3,13 @@
  * the neighbor list against an O(N^2) reference (with and without skin,
  * across rebuilds, 1 and 2 threads, small-box refusal). */
 #include "tap.h"
+#include "core_util.h"
 #include "vitrum.h"
 #include <stdlib.h>
 #include <string.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-
-static vt_system *wahns(size_t n, int init, unsigned long seed)
-{
-  vt_system_spec sp = {.n = n, .density = 0.75, .nspecies = 2, .mass_rule = VT_MASS_VOLUME, .init = init, .seed = seed};
-  sp.species[0] = (vt_species){0.5, 1.0, 0};
-  sp.species[1] = (vt_species){0.5, 1.2, 0};
-  vt_system *s = NULL;
-  vt_system_create(&sp, &s);
-  return s;
-}
 
 static vt_potential *ljs(void)
 {
@@ -41,20 +32,6 @@ static void brute(const vt_system *s, double *E, double *f, double *wtr)
       for (int k = 0; k < 3; k++) { f[3 * i + k] -= du * d[k] / r; f[3 * j + k] += du * d[k] / r; }
       *wtr -= du * r;
     }
-}
-
-static double maxdiff(const double *a, const double *b, size_t m)
-{
-  double w = 0;
-  for (size_t i = 0; i < m; i++) w = fmax(w, fabs(a[i] - b[i]));
-  return w;
-}
-
-static double maxabs(const double *a, size_t m)
-{
-  double w = 0;
-  for (size_t i = 0; i < m; i++) w = fmax(w, fabs(a[i]));
-  return w;
 }
 
 int main(void)

@@ -6,12 +6,12 @@ nobase_vitruminclude_HEADERS += src/core/error.h src/core/util.h src/core/array.
 
 check_PROGRAMS += t/core_system t/core_array t/core_neighbor
 TESTS += t/core_system t/core_array t/core_neighbor
-t_core_system_SOURCES = t/core_system.c
+t_core_system_SOURCES = t/core_system.c t/core_util.h
 t_core_system_CFLAGS = $(TEST_CFLAGS)
 t_core_system_LDADD = $(TEST_LDADD)
 t_core_array_SOURCES = t/core_array.c
 t_core_array_CFLAGS = $(TEST_CFLAGS)
 t_core_array_LDADD = $(TEST_LDADD)
-t_core_neighbor_SOURCES = t/core_neighbor.c
+t_core_neighbor_SOURCES = t/core_neighbor.c t/core_util.h
 t_core_neighbor_CFLAGS = $(TEST_CFLAGS)
 t_core_neighbor_LDADD = $(TEST_LDADD)
