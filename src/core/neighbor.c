@@ -501,7 +501,9 @@ static int build(vt_system *s, vt_neighbor *nl)
 
 /* The public list from the private one: each pair (p, q) becomes partner
  * max(i, j) of min(i, j) in the system's indices, and every particle's
- * partners are sorted (so the list does not depend on the bins). */
+ * partners are sorted (so the list does not depend on the bins). Two
+ * counting sorts, O(pairs): the pairs are first grouped by their larger
+ * index, then dealt out in that order to the rows of their smaller one. */
 static int derive_public(vt_neighbor *nl)
 {
   const size_t n = nl->n, total = nl->sstart[n];
@@ -513,8 +515,9 @@ static int derive_public(vt_neighbor *nl)
     nl->list = malloc(nl->cap * sizeof *nl->list);
     if (!nl->list) { nl->cap = 0; return vt_error(VT_ENOMEM, "out of memory for %zu neighbor pairs", total); }
   }
-  size_t *pos = malloc((n + 1) * sizeof *pos);
-  if (!pos) return vt_error(VT_ENOMEM, "out of memory");
+  size_t *pos = malloc((n + 1) * sizeof *pos), *hstart = calloc(n + 1, sizeof *hstart);
+  int *lo = malloc((total ? total : 1) * sizeof *lo);
+  if (!pos || !hstart || !lo) { free(pos); free(hstart); free(lo); return vt_error(VT_ENOMEM, "out of memory"); }
   size_t *start = nl->start;
   const int *perm = nl->perm, *slist = nl->slist;
   const size_t *sstart = nl->sstart;
@@ -524,27 +527,24 @@ static int derive_public(vt_neighbor *nl)
     for (size_t e = sstart[p]; e < sstart[p + 1]; e++) {
       const int j = perm[slist[e]];
       start[(j < i ? j : i) + 1]++;
+      hstart[(j < i ? i : j) + 1]++;
     }
   }
-  for (size_t i = 0; i < n; i++) start[i + 1] += start[i];
-  memcpy(pos, start, (n + 1) * sizeof *pos);
-  int *list = nl->list;
-  for (size_t p = 0; p < n; p++) {
+  for (size_t i = 0; i < n; i++) { start[i + 1] += start[i]; hstart[i + 1] += hstart[i]; }
+  memcpy(pos, hstart, (n + 1) * sizeof *pos);
+  for (size_t p = 0; p < n; p++) {     /* the smaller index of each pair, grouped by the larger */
     const int i = perm[p];
     for (size_t e = sstart[p]; e < sstart[p + 1]; e++) {
       const int j = perm[slist[e]];
-      if (j < i) list[pos[j]++] = i;
-      else list[pos[i]++] = j;
+      if (j < i) lo[pos[i]++] = j;
+      else lo[pos[j]++] = i;
     }
   }
-  free(pos);
-  for (size_t i = 0; i < n; i++)   /* insertion sort: a few dozen partners each */
-    for (size_t a = start[i] + 1; a < start[i + 1]; a++) {
-      const int v = list[a];
-      size_t b = a;
-      while (b > start[i] && list[b - 1] > v) { list[b] = list[b - 1]; b--; }
-      list[b] = v;
-    }
+  memcpy(pos, start, (n + 1) * sizeof *pos);
+  int *list = nl->list;
+  for (size_t h = 0; h < n; h++)       /* larger indices ascending: each row comes out sorted */
+    for (size_t e = hstart[h]; e < hstart[h + 1]; e++) list[pos[lo[e]]++] = (int)h;
+  free(pos); free(hstart); free(lo);
   for (int k = 0; k < VT_NEIGHBOR_PAD; k++) list[total + k] = 0;
   nl->public_build = nl->builds;
   return 0;

@@ -74,16 +74,19 @@ static size_t gather_pairs(vt_hessian *H, const vt_system *s, size_t i, size_t k
 {
   const vt_neighbor *nl = s->nl;
   const vt_potential *pot = s->pot;
+  const double inv[3] = {1.0 / s->box[0], 1.0 / s->box[1], 1.0 / s->box[2]};
   size_t k = k0;
   for (size_t q = nl->start[i]; q < nl->start[i + 1]; q++) {
     const size_t j = (size_t)nl->list[q];
     double d[3] = {s->x[3 * i] - s->x[3 * j], s->x[3 * i + 1] - s->x[3 * j + 1], s->x[3 * i + 2] - s->x[3 * j + 2]};
-    vt_minimum_image(s->box, d);
-    double r = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+    /* the minimum image (multiplying by 1/L: the pairs kept are far
+     * closer than L/2, where the rounding could differ from d/L) */
+    for (int a = 0; a < 3; a++) d[a] -= s->box[a] * nearbyint(d[a] * inv[a]);
+    double r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
     double rc = H->range * vt_potential_cutoff(pot, s->sigma[i], s->sigma[j], s->type[i], s->type[j]);
-    if (!(r < rc)) continue;
+    if (!(r2 < rc * rc)) continue;
     if (H->pi) {
-      double du, d2u;
+      double du, d2u, r = sqrt(r2);
       vt_potential_pair(pot, r, s->sigma[i], s->sigma[j], s->type[i], s->type[j], NULL, &du, &d2u);
       /* insertion by j keeps columns sorted */
       size_t p = k;
@@ -105,14 +108,17 @@ static size_t gather_pairs(vt_hessian *H, const vt_system *s, size_t i, size_t k
 static int snapshot(vt_hessian *H, vt_system *s)
 {
   const size_t n = s->n;
-  int rc = vt_system_compute(s, VT_ENERGY | VT_VIRIAL | VT_PSPLIT);
+  /* a preconditioner (an incomplete factor, for a minimizer) needs no
+   * stresses: forces and energy cost half as much */
+  const int stresses = !(H->incomplete > 0);
+  int rc = vt_system_compute(s, stresses ? VT_ENERGY | VT_VIRIAL | VT_PSPLIT : VT_ENERGY);
   if (rc) return rc;
   rc = vt_neighbor_update(s, NULL);
   if (rc) return rc;
   H->st.energy = s->energy;
-  memcpy(H->st.virial, s->virial, sizeof H->st.virial);
-  H->st.w_plus = s->w_plus;
-  H->st.w_minus = s->w_minus;
+  for (int a = 0; a < 6; a++) H->st.virial[a] = stresses ? s->virial[a] : NAN;
+  H->st.w_plus = stresses ? s->w_plus : NAN;
+  H->st.w_minus = stresses ? s->w_minus : NAN;
   double fmax = 0;
   for (size_t k = 0; k < 3 * n; k++) fmax = fmax > fabs(s->f[k]) ? fmax : fabs(s->f[k]);
   H->st.fmax = fmax;
@@ -190,6 +196,11 @@ static int assemble(vt_hessian *H, double **Kb_out, double **D_out)
     for (size_t i = 0; i < n; i++) { D[9 * i] += H->mu; D[9 * i + 4] += H->mu; D[9 * i + 8] += H->mu; }
   }
   size_t nnz = 6 * n + 9 * np;
+  if (H->incomplete > 0) {   /* the incomplete factor is built from the blocks alone */
+    if (H->A) cholmod_l_free_sparse(&H->A, &H->cc);
+    *Kb_out = Kb; *D_out = D;
+    return 0;
+  }
   if (H->A && H->A->nzmax < nnz) cholmod_l_free_sparse(&H->A, &H->cc);   /* else a refresh reuses it */
   if (!H->A) H->A = cholmod_l_allocate_sparse(dim, dim, nnz, 1, 1, -1, CHOLMOD_REAL, &H->cc);
   if (!H->A) { free(Kb); free(D); return vt_error(VT_ENOMEM, "hessian: out of memory for the sparse matrix (%zu entries)", nnz); }
@@ -379,7 +390,7 @@ void vt_hessian_refresh_stats(const vt_hessian *H, long *refreshes, long *reused
 
 size_t vt_hessian_n(const vt_hessian *H) { return H->n; }
 size_t vt_hessian_npairs(const vt_hessian *H) { return H->npairs; }
-size_t vt_hessian_nnz(const vt_hessian *H) { return H->A ? (size_t)((SuiteSparse_long *)H->A->p)[H->dim] : 0; }
+size_t vt_hessian_nnz(const vt_hessian *H) { return 6 * H->n + 9 * H->npairs; }
 double vt_hessian_volume(const vt_hessian *H) { return H->volume; }
 void vt_hessian_state_get(const vt_hessian *H, vt_hessian_state *st) { *st = H->st; }
 
@@ -405,6 +416,7 @@ void vt_hessian_pair(const vt_hessian *H, size_t k, int *i, int *j)
 
 void vt_hessian_csc(const vt_hessian *H, const long **colptr, const long **rowind, const double **val)
 {
+  if (!H->A) { *colptr = *rowind = NULL; *val = NULL; return; }   /* an incomplete object keeps none */
   *colptr = (const long *)H->A->p;
   *rowind = (const long *)H->A->i;
   *val = H->A->x;

@@ -82,7 +82,9 @@ double vt_hessian_volume(const vt_hessian *H);
 /* The k-th interacting pair (0-based particle indices, i < j). */
 void vt_hessian_pair(const vt_hessian *H, size_t k, int *i, int *j);
 /* Snapshot observables: potential energy, virial tensor (xx yy zz xy xz yz),
- * trace of W from repulsive / attractive pairs, largest force component. */
+ * trace of W from repulsive / attractive pairs, largest force component
+ * (an object with an incomplete factor, a preconditioner, does not compute
+ * the stresses: virial, w_plus and w_minus are NaN). */
 typedef struct vt_hessian_state {
   double energy, virial[6], w_plus, w_minus, fmax;
 } vt_hessian_state;
@@ -93,7 +95,9 @@ void vt_hessian_apply(const vt_hessian *H, int mass_weighted, const double *x, d
 /* The dense 3n x 3n matrix (row-major) for small systems and checks. */
 int vt_hessian_dense(const vt_hessian *H, int mass_weighted, double *out);
 /* The stored sparse lower triangle in compressed columns (3n columns; rows
- * ascending within a column): pointers into the Hessian, valid while it lives. */
+ * ascending within a column): pointers into the Hessian, valid while it lives
+ * (NULL for an object with an incomplete factor, which keeps only the pair
+ * blocks). */
 void vt_hessian_csc(const vt_hessian *H, const long **colptr, const long **rowind, const double **val);
 
 /* x = H^+ b for ncol right-hand sides (column k is b + 3n k). b is projected

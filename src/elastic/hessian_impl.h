@@ -23,6 +23,7 @@ typedef struct vt_ichol {
   double *dinv;           /* 9 per block column: the inverse of its lower triangular diagonal block */
   size_t nnz;             /* stored strictly lower blocks */
   double alpha;           /* the diagonal shift of the scaled matrix that worked */
+  size_t order_nnz;       /* nnz of the first factor in the current ordering (0: none yet) */
   struct vt_ichol_ws *ws; /* memory kept for the next factorization (ichol.c) */
 } vt_ichol;
 

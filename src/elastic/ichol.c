@@ -40,6 +40,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Reorder once the factor has grown this much in an ordering computed for
+ * an earlier pattern (see vt_ichol_factor). */
+#define ORDER_GROWTH 1.1
+
 /* Memory kept from one factorization to the next (a minimizer refreshes
  * the factor of one system again and again; fresh allocations of this size
  * cost page faults, 40% of a refresh at N = 500). */
@@ -101,12 +105,16 @@ static int ws_size(vt_ichol *ic, size_t nb, size_t np)
 
 /* 3x3 blocks are row-major: X[3 a + b] = X(a, b). */
 
-/* W -= X Y^T */
-static inline void sub_abt(double *restrict W, const double *restrict X, const double *restrict Y)
+/* W -= X Y^T, with Y given by its nine entries (in registers: the same Y
+ * updates a whole column) */
+static inline void sub_abt(double *restrict W, const double *restrict X, const double y[9])
 {
-  for (int a = 0; a < 3; a++)
-    for (int b = 0; b < 3; b++)
-      W[3 * a + b] -= X[3 * a] * Y[3 * b] + X[3 * a + 1] * Y[3 * b + 1] + X[3 * a + 2] * Y[3 * b + 2];
+  for (int a = 0; a < 3; a++) {
+    const double x0 = X[3 * a], x1 = X[3 * a + 1], x2 = X[3 * a + 2];
+    W[3 * a] -= x0 * y[0] + x1 * y[1] + x2 * y[2];
+    W[3 * a + 1] -= x0 * y[3] + x1 * y[4] + x2 * y[5];
+    W[3 * a + 2] -= x0 * y[6] + x1 * y[7] + x2 * y[8];
+  }
 }
 
 /* The inverse of the Cholesky factor of a symmetric 3x3 D (lower
@@ -222,13 +230,14 @@ static int attempt(vt_ichol *ic, double tau, double alpha)
     for (int64_t K = head[J]; K >= 0;) {
       int64_t Kn = link[K];
       size_t p = next[K], pe = Lp[K + 1];
-      const double *LJK = Lxd + 9 * p;
-      sub_abt(D, LJK, LJK);
+      double y[9];
+      memcpy(y, Lxd + 9 * p, sizeof y);
+      sub_abt(D, y, y);
       for (size_t q = p + 1; q < pe; q++) {
         uint32_t I = Li[q];
         double *w = W + 9 * (size_t)I;
         if (stamp[I] != mark) { stamp[I] = mark; touched[nt++] = I; memset(w, 0, 9 * sizeof *w); }
-        sub_abt(w, Lxd + 9 * q, LJK);
+        sub_abt(w, Lxd + 9 * q, y);
       }
       if (p + 1 < pe) {                 /* column K moves on to its next block row */
         next[K] = p + 1;
@@ -318,8 +327,13 @@ int vt_ichol_factor(vt_ichol *ic, cholmod_common *cc, size_t nb, const size_t *p
                     const double *Kb, const double *D, double tau, double alpha, int keep_order)
 {
   const size_t nr = 3 * nb, np = pstart[nb];
-  /* the ordering depends on the pattern only */
-  const int keep = keep_order && ic->perm && ic->nb == nb && ic->ws && ic->ws->nb == nb;
+  /* The ordering depends on the pattern only, and it only needs to keep
+   * the fill small: it is kept while the pairs stay, and also through
+   * changes of the pattern (a minimizer's refreshes: a few pairs enter or
+   * leave the cutoff) until the factor has grown by ORDER_GROWTH over the
+   * first one in this ordering. */
+  const int have = ic->perm && ic->nb == nb && ic->ws && ic->ws->nb == nb && ic->order_nnz > 0;
+  const int keep = have && (keep_order || (double)ic->nnz <= ORDER_GROWTH * (double)ic->order_nnz);
   if (nb >= (size_t)INT32_MAX / 3 || np >= (size_t)UINT32_MAX) {
     vt_ichol_free(ic);
     return vt_error(VT_ERANGE, "hessian: %zu particles (%zu pairs) are too many for the incomplete factor", nb, np);
@@ -354,6 +368,7 @@ int vt_ichol_factor(vt_ichol *ic, cholmod_common *cc, size_t nb, const size_t *p
   }
   if (rc == VT_ENOMEM) { vt_ichol_free(ic); return vt_error(VT_ENOMEM, "hessian: out of memory for the incomplete factor"); }
   if (rc) { vt_ichol_free(ic); return vt_error(VT_ESINGULAR, "hessian: no incomplete factor with any diagonal shift"); }
+  if (!keep) ic->order_nnz = ic->nnz ? ic->nnz : 1;
   return 0;
 }
 
