@@ -334,12 +334,11 @@ static void remember(newton_state *st, const double *fnew, double a)
   if (st->count == (size_t)st->memory) { slot = st->head; st->head = (st->head + 1) % (size_t)st->memory; }
   else st->count++;
   double *S = st->S + n3 * slot, *Y = st->Y + n3 * slot;
-  double sy = 0, ss = 0, yy = 0;
   for (size_t q = 0; q < n3; q++) {
     S[q] = a * st->d[q];
     Y[q] = st->f0[q] - fnew[q];
-    sy += S[q] * Y[q]; ss += S[q] * S[q]; yy += Y[q] * Y[q];
   }
+  const double sy = vt_min_dot(S, Y, n3), ss = vt_min_dot(S, S, n3), yy = vt_min_dot(Y, Y, n3);
   /* keep only pairs with safely positive curvature (the update then stays
    * positive definite) */
   if (!(sy > 1e-12 * sqrt(ss * yy))) {
