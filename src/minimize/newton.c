@@ -61,6 +61,7 @@ typedef struct {
   double switch_fmax;   /* switch to Newton below this largest force component */
   double refactor;      /* refresh the factor when the force shrinks by less than
                            this per step, over the last RATE_WINDOW steps */
+  double refresh_cost;  /* a refresh's cost in quasi-Newton steps (the renewal rule) */
   double max_disp;      /* largest component of one Newton step */
   double shift;         /* Levenberg-Marquardt retry: mu = shift * mean diagonal */
   long backtracks;      /* halvings of a rejected step */
@@ -87,17 +88,22 @@ typedef struct {
   /* the largest force after each of the last Newton steps on this factor */
   double fhist[RATE_WINDOW + 1];
   int nhist;
+  /* the renewal rule's books: quasi-Newton steps and decades of force
+   * reduction on the factor in use, in all and in the current minimization */
+  double f_steps, f_dec, m_steps, m_dec;
   long factorizations, newton_steps, fire_steps, solves, fallbacks;
 } newton_state;
 
 static const char *const newton_params[] = {
-  "switch_fmax", "refactor", "max_disp", "shift", "backtracks", "reuse", "memory", "range", "incomplete",
+  "switch_fmax", "refactor", "refresh_cost", "max_disp", "shift", "backtracks", "reuse", "memory", "range",
+  "incomplete",
   /* forwarded to FIRE 2.0 (fire.c) */
   "dt", "dtmax", "dtmin", "delaystep", "dtgrow", "dtshrink", "alpha0", "alphashrink", "dmax", "vdfmax",
   "halfstepback", "initialdelay", "integrator", "masses", "maxmove", NULL};
 
 static const char *const lbfgs_params[] = {
-  "switch_fmax", "max_disp", "backtracks", "memory", "precondition", "incomplete", "shift", "refactor", "reuse",
+  "switch_fmax", "max_disp", "backtracks", "memory", "precondition", "incomplete", "shift", "refactor",
+  "refresh_cost", "reuse",
   /* forwarded to FIRE 2.0 (fire.c) */
   "dt", "dtmax", "dtmin", "delaystep", "dtgrow", "dtshrink", "alpha0", "alphashrink", "dmax", "vdfmax",
   "halfstepback", "initialdelay", "integrator", "masses", "maxmove", NULL};
@@ -117,6 +123,7 @@ static void newton_init(void *vs)
   newton_state *st = vs;
   st->switch_fmax = 1e-1;
   st->refactor = 0.8;
+  st->refresh_cost = 20;
   st->max_disp = 0.1;
   st->shift = 1e-3;
   st->backtracks = 4;
@@ -168,6 +175,9 @@ static int newton_param(void *vs, const vt_param *p)
   } else if (strcmp(p->key, "refactor") == 0) {
     if ((rc = vt_min_param_number(T, p, 0.0, 1.0, &v))) return rc;
     st->refactor = v;
+  } else if (strcmp(p->key, "refresh_cost") == 0) {
+    if ((rc = vt_min_param_number(T, p, 0.0, INFINITY, &v))) return rc;
+    st->refresh_cost = v;
   } else if (strcmp(p->key, "max_disp") == 0) {
     if ((rc = vt_min_param_number(T, p, DBL_MIN, INFINITY, &v))) return rc;
     st->max_disp = v;
@@ -218,6 +228,22 @@ static void drop_factor(newton_state *st)
   st->fresh = 0;
   st->count = st->head = 0;
   st->nhist = 0;
+  st->f_steps = st->f_dec = st->m_steps = st->m_dec = 0;
+}
+
+/* The renewal rule, between two minimizations that share the factor: its
+ * cost per decade of force reduction (a refresh, counted as refresh_cost
+ * steps, plus every quasi-Newton step taken on it) first falls as the
+ * refresh pays off, then rises as the factor goes stale. Refresh once the
+ * minimization just finished cost more per decade than this average: the
+ * optimal replacement rule for rising running costs (the economic life of
+ * a machine; also how simplex codes time their LU refactorizations). The
+ * counts are steps, not seconds, so the path does not depend on timing. */
+static void renewal(newton_state *st)
+{
+  if (!st->have || !(st->m_dec > 0.5) || !(st->f_dec > 0)) return;   /* under half a decade: no measure */
+  if (st->m_steps / st->m_dec > (st->refresh_cost + st->f_steps) / st->f_dec) drop_factor(st);
+  st->m_steps = st->m_dec = 0;
 }
 
 static void newton_free(void *vs)
@@ -273,6 +299,7 @@ static int newton_set(void *vs, vt_minimizer *m)
   newton_state *st = vs;
   st->factorizations = st->newton_steps = st->fire_steps = st->solves = st->fallbacks = 0;
   st->gamma = 0;
+  renewal(st);   /* a new minimization: is the kept factor still worth its cost? */
   return newton_restart(vs, m);
 }
 
@@ -455,6 +482,13 @@ static int newton_iterate(void *vs, vt_minimizer *m)
       if (better) {
         st->newton_steps++;
         st->fresh = 0;
+        st->m_steps++;
+        st->f_steps++;
+        if (m->fmax > 0 && fmax0 > 0) {
+          const double dec = log10(fmax0 / m->fmax);
+          st->m_dec += dec;
+          st->f_dec += dec;
+        }
         remember(st, s->f, a);
         if (slow(st, m, fmax0, m->fmax)) drop_factor(st);   /* refresh at the next step */
         return VT_MIN_CONTINUE;
@@ -484,6 +518,7 @@ static int newton_get(const void *vs, const char *k, double *out)
   const newton_state *st = vs;
   if (strcmp(k, "switch_fmax") == 0) *out = st->switch_fmax;
   else if (strcmp(k, "refactor") == 0) *out = st->refactor;
+  else if (strcmp(k, "refresh_cost") == 0) *out = st->refresh_cost;
   else if (strcmp(k, "max_disp") == 0) *out = st->max_disp;
   else if (strcmp(k, "shift") == 0) *out = st->shift;
   else if (strcmp(k, "backtracks") == 0) *out = (double)st->backtracks;
