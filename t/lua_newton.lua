@@ -134,6 +134,37 @@ do
   T.ok(off.factorizations >= 1, "reuse = false: the factor is rebuilt")
 end
 
+-- the renewal rule: over a VHG-like sequence of 20 resizes, refresh_cost = 0
+-- refreshes the kept factor most, a huge one least (the rate rule alone),
+-- and the default's cost in the rule's own units (steps + 20 per refresh)
+-- is no higher than either extreme's
+do
+  local h = vt.homogenize.virial{ delta = 0.01 }
+  local cost = {}
+  for _, R in ipairs{ 1e9, 0, 20 } do
+    local m = vt.lbfgs{ ftol = 1e-10, precondition = "ichol", refresh_cost = R }
+    local c = is:copy()
+    local steps, facts, ok = 0, 0, true
+    for _ = 1, 20 do
+      h:step(c)
+      local r = m:minimize(c)
+      ok = ok and r.converged
+      steps, facts = steps + r.steps, facts + m.factorizations
+    end
+    cost[R] = { steps = steps, facts = facts, total = steps + 20 * facts, ok = ok }
+  end
+  local never, always, default = cost[1e9], cost[0], cost[20]
+  T.ok(never.ok and always.ok and default.ok, "renewal rule: all 60 minimizations converged")
+  T.ok(always.facts > default.facts and default.facts >= never.facts,
+       ("renewal rule: refreshes fall with refresh_cost (0: %d, 20: %d, 1e9: %d)"):format(
+         always.facts, default.facts, never.facts))
+  T.ok(default.total <= never.total and default.total <= always.total,
+       ("renewal rule: steps + 20 x refreshes: %d with the default, %d and %d at the extremes"):format(
+         default.total, always.total, never.total))
+  T.is(vt.lbfgs{ refresh_cost = 35 }.refresh_cost, 35, "refresh_cost is readable")
+  T.raises(function() vt.newton{ refresh_cost = -1 } end, "refresh_cost", "a negative refresh_cost is refused")
+end
+
 -- from the liquid: FIRE first, then the quasi-Newton phase; a minimum either way
 for _, name in ipairs{ "newton", "lbfgs" } do
   local liq = load("liquid_T1.0_N500.data")

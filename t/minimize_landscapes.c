@@ -21,6 +21,9 @@
 #include "tap.h"
 #include "vitrum.h"
 #include "refdata.h"
+#include "minimize/impl.h"
+#include <float.h>
+#include <math.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 #include <string.h>
@@ -480,8 +483,47 @@ static void contract(void)
   vt_potential_unref(p);
 }
 
+/* The minimizers' reductions (eight fixed lanes): the dot product is the
+ * exact one to a few roundings of the sum of |a_i b_i|, whatever n modulo
+ * 8, and does not depend on where the vector starts in memory; the largest
+ * magnitude is exact and lets a NaN through from any position. */
+static void reductions(void)
+{
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  double a[41], b[41], c[42];
+  int bad_dot = 0, bad_shift = 0, bad_max = 0, bad_nan = 0;
+  for (size_t n = 1; n <= 40; n++) {
+    long double exact = 0, mag = 0;
+    double want = 0;
+    for (size_t i = 0; i < n; i++) {
+      a[i] = gsl_ran_gaussian(rng, 1.0);
+      b[i] = gsl_ran_gaussian(rng, 1.0) * (i % 3 ? 1e-3 : 1.0);
+      exact += (long double)a[i] * b[i];
+      mag += fabsl((long double)a[i] * b[i]);
+      if (fabs(a[i]) > want) want = fabs(a[i]);
+    }
+    double d = vt_min_dot(a, b, n);
+    if (!(fabsl(d - exact) <= 4 * DBL_EPSILON * mag)) bad_dot++;
+    memcpy(c + 1, a, n * sizeof *a);   /* another alignment */
+    if (vt_min_dot(c + 1, b, n) != d) bad_shift++;
+    if (vt_min_absmax(a, n) != want) bad_max++;
+    for (size_t k = 0; k < n; k++) {
+      double keep = a[k];
+      a[k] = NAN;
+      if (!isnan(vt_min_absmax(a, n))) bad_nan++;
+      a[k] = keep;
+    }
+  }
+  ok(bad_dot == 0, "vt_min_dot agrees with the exact sum to 4 eps sum |a b| for n = 1..40 (%d off)", bad_dot);
+  ok(bad_shift == 0, "vt_min_dot does not depend on the alignment (%d differ)", bad_shift);
+  ok(bad_max == 0, "vt_min_absmax is the largest magnitude for n = 1..40 (%d off)", bad_max);
+  ok(bad_nan == 0, "vt_min_absmax returns NaN wherever one sits (%d missed)", bad_nan);
+  gsl_rng_free(rng);
+}
+
 int main(void)
 {
+  reductions();
   make_lj13();
   const double rmin = pow(2.0, 1.0 / 6.0);
   method M[] = {

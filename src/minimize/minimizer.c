@@ -179,20 +179,20 @@ double vt_min_dot(const double *a, const double *b, size_t n)
 
 double vt_min_absmax(const double *a, size_t n)
 {
+  /* a NaN is taken (v != v) and then kept (NaN > v is false) */
   double m[DOT_LANES] = {0};
   size_t i = 0;
-  /* !(v <= m): NaN propagates */
   for (; i + DOT_LANES <= n; i += DOT_LANES)
     for (int k = 0; k < DOT_LANES; k++) {
       const double v = fabs(a[i + k]);
-      m[k] = v <= m[k] ? m[k] : v;
+      m[k] = v > m[k] || v != v ? v : m[k];
     }
   for (int k = 0; i < n; i++, k++) {
     const double v = fabs(a[i]);
-    m[k] = v <= m[k] ? m[k] : v;
+    m[k] = v > m[k] || v != v ? v : m[k];
   }
   double r = m[0];
-  for (int k = 1; k < DOT_LANES; k++) r = m[k] <= r ? r : m[k];
+  for (int k = 1; k < DOT_LANES; k++) r = m[k] > r || m[k] != m[k] ? m[k] : r;
   return r;
 }
 
