@@ -14,7 +14,9 @@
  *     over the last RATE_WINDOW steps (refactor = 0: every step, plain
  *     Newton), and with `reuse` it is kept from one minimization to the next:
  *     issue 7's candidate for the VHG inner loop, where every
- *     re-minimization starts next to the last minimum. `range` < 1 factorizes
+ *     re-minimization starts next to the last minimum. Between
+ *     minimizations a kept factor is refreshed by the renewal rule
+ *     (renewal(), `refresh_cost`). `range` < 1 factorizes
  *     only the pairs closer than range times their cutoff (a sparser
  *     preconditioner). Hessians that are not positive definite (a saddle, a
  *     rattler, a floppy mode) are retried with a Levenberg-Marquardt shift
