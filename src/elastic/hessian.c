@@ -198,7 +198,8 @@ static int assemble(vt_hessian *H, double **Kb_out, double **D_out)
   size_t nnz = 6 * n + 9 * np;
   if (H->incomplete > 0) {   /* the incomplete factor is built from the blocks alone */
     if (H->A) cholmod_l_free_sparse(&H->A, &H->cc);
-    *Kb_out = Kb; *D_out = D;
+    if (Kb_out) { *Kb_out = Kb; *D_out = D; }
+    else { free(Kb); free(D); }
     return 0;
   }
   if (H->A && H->A->nzmax < nnz) cholmod_l_free_sparse(&H->A, &H->cc);   /* else a refresh reuses it */

@@ -238,13 +238,15 @@ static void drop_factor(newton_state *st)
  * steps, plus every quasi-Newton step taken on it) first falls as the
  * refresh pays off, then rises as the factor goes stale. Refresh once the
  * minimization just finished cost more per decade than this average: the
- * optimal replacement rule for rising running costs (the economic life of
- * a machine; also how simplex codes time their LU refactorizations). The
+ * optimal replacement rule for rising running costs (replace a machine
+ * when its running cost exceeds the lowest average cost per period). The
  * counts are steps, not seconds, so the path does not depend on timing. */
 static void renewal(newton_state *st)
 {
-  if (!st->have || !(st->m_dec > 0.5) || !(st->f_dec > 0)) return;   /* under half a decade: no measure */
-  if (st->m_steps / st->m_dec > (st->refresh_cost + st->f_steps) / st->f_dec) drop_factor(st);
+  /* under half a decade, the minimization is no measure */
+  if (st->have && st->m_dec > 0.5 && st->f_dec > 0 &&
+      st->m_steps / st->m_dec > (st->refresh_cost + st->f_steps) / st->f_dec)
+    drop_factor(st);
   st->m_steps = st->m_dec = 0;
 }
 
