@@ -231,6 +231,7 @@ static void test_reference(const char *path)
       unsigned long long seed = 12345;
       #define RND() ((seed = seed * 6364136223846793005ULL + 1442695040888963407ULL), (double)(seed >> 11) / 9007199254740992.0 - 0.5)
       for (size_t k = 0; k < dim; k++) { u[k] = RND(); v[k] = RND(); }
+      #undef RND
       for (int a = 0; a < 3; a++) {   /* zero net force */
         double cu = 0, cv = 0;
         for (size_t i = 0; i < n; i++) { cu += u[3 * i + a]; cv += v[3 * i + a]; }
