@@ -114,13 +114,26 @@ int main(void)
   check_public(u, "shuffled");
   {
     /* continuous polydispersity: more diameter classes than the build
-     * tabulates, so its second stage asks the model for each cutoff */
+     * tabulates, so it tests sums of per-particle radii (additive mixing)
+     * or, for non-additive mixing, asks the model for each cutoff in a
+     * second stage */
     vt_system_spec sp = {.n = 1000, .density = 0.9, .diameter_law = VT_DIAM_POWER, .exponent = -3, .dmin = 0.7253,
                          .dmax = 1.6095, .mass_rule = VT_MASS_EQUAL, .init = VT_INIT_LATTICE, .seed = 5};
     vt_system *pd = NULL;
     if (vt_system_create(&sp, &pd) == 0) {
+      for (size_t k = 0; k < 3 * pd->n; k++) pd->x[k] += 0.2 * sin(0.71 * k * k);
+      vt_system_wrap(pd);
       vt_system_set_potential(pd, pot);
-      check_public(pd, "polydisperse");
+      check_public(pd, "polydisperse, additive (radii)");
+      const vt_param nb[] = {{.key = "mixing", .kind = VT_PARAM_STRING, .str = "nbc"}};
+      const vt_params in = {1, nb};
+      vt_potential *pn = NULL;
+      if (vt_potential_create("lj_smooth", &in, &pn) == 0) {
+        vt_system_set_potential(pd, pn);
+        check_public(pd, "polydisperse, non-additive (cutoff per pair)");
+        vt_potential_unref(pn);
+      } else
+        ok(0, "lj_smooth with mixing nbc: %s", vt_errmsg());
       vt_system_free(pd);
     } else
       ok(0, "polydisperse system: %s", vt_errmsg());

@@ -87,6 +87,23 @@ static void radial_tests(const vt_potential *p, const tcase *c)
   const double rc = vt_potential_cutoff(p, c->si, c->sj, c->ti, c->tj);
   const char *L = c->label;
   ok(rc > c->rmin && isfinite(rc), "%s: cutoff %g beyond the scan start", L, rc);
+  /* per-particle radii (the neighbor list's fast path for polydispersity):
+   * a model that reports them must have cutoff_ij = radius_i + radius_j */
+  {
+    static const double d[] = {0.7253, 1.0, 1.2, 1.6095};
+    int bad = 0, some = 0, none = 0;
+    for (int a = 0; a < 4; a++)
+      for (int q = 0; q < 4; q++) {
+        const double ra = vt_potential_radius(p, d[a], c->ti), rb = vt_potential_radius(p, d[q], c->tj);
+        const double cij = vt_potential_cutoff(p, d[a], d[q], c->ti, c->tj);
+        if (ra >= 0 && rb >= 0) {
+          some = 1;
+          bad += !(fabs(ra + rb - cij) <= 4e-16 * cij);
+        } else
+          none = 1;
+      }
+    ok(!bad && !(some && none), "%s: radii %s", L, some ? "sum to every cutoff" : "not reported (not additive)");
+  }
   double bnd[4];
   int nb = 0;
   for (int k = 0; k < c->nseam; k++) bnd[nb++] = c->seam[k];

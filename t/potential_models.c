@@ -75,6 +75,9 @@ static void test_lj_smooth(void)
   vt_potential_pair(p, pow(2.0, 1.0 / 6.0) * 1.1, 1.0, 1.2, 1, 1, &u, NULL, NULL);
   is_rel(u, -0.98799332769792, 1e-13, 0, "lj_smooth 1.3: -1 - offset at the LJ minimum (pair 12)");
   ok(vt_potential_cutoff(p, 1.0, 1.2, 1, 1) == 2.75 * 1.1, "lj_smooth: cutoff 2.75 sigma_12");
+  /* additive mixing: the cutoff is a sum of radii 2.75 d / 2 (the neighbor list's fast path) */
+  ok(vt_potential_radius(p, 1.0, 1) == 1.375 && vt_potential_radius(p, 1.2, 2) == 1.65,
+     "lj_smooth: radii 2.75 d / 2 (%g, %g)", vt_potential_radius(p, 1.0, 1), vt_potential_radius(p, 1.2, 2));
   vt_potential_unref(p);
 
   /* MODELS.md 7(a): NBC even-polynomial smoothing, x_c = 2.5 (exact decimals) */
@@ -92,6 +95,7 @@ static void test_lj_smooth(void)
   check_pair(p, 1.2, 0.9, 1.3, 1, 1, v1, 1e-12, 1e-15, "lj_smooth nbc (0.9,1.3)");
   check_pair(p, 2.3, 0.9, 1.3, 1, 1, v2, 1e-12, 1e-15, "lj_smooth nbc (0.9,1.3)");
   is_rel(vt_potential_cutoff(p, 0.9, 1.3, 1, 1), 2.5 * 1.1 * 0.92, 1e-15, 0, "lj_smooth nbc: cutoff 2.5 sigma_ij (non-additive)");
+  ok(vt_potential_radius(p, 0.9, 1) < 0, "lj_smooth nbc: non-additive cutoffs have no radii");
   vt_potential_unref(p);
 }
 
@@ -193,6 +197,7 @@ static void test_ipl(void)
       check_pair(p, t[k].x * l, 1, 1, 2, 2, w, 1e-12, 1e-16, "ipl 3.1 (2-2, lambda 1.4)");
     }
     is_rel(vt_potential_cutoff(p, 1, 1, 1, 2), 1.48 * 1.18, 1e-15, 0, "ipl: cutoff 1.48 lambda_12");
+    ok(vt_potential_radius(p, 1, 1) < 0, "ipl, mixing by types: no radii");
     vt_potential_unref(p);
   }
   /* MODELS.md 3.2: NBC soft spheres */
@@ -212,6 +217,7 @@ static void test_ipl(void)
     check_pair(p, 1.0, 0.8, 1.5, 1, 1, v1, 1e-12, 1e-16, "ipl nbc (0.8,1.5)");
     check_pair(p, 1.2, 1.5, 0.8, 1, 1, v2, 1e-12, 1e-16, "ipl nbc (1.5,0.8)");
     is_rel(vt_potential_cutoff(p, 0.8, 1.5, 1, 1), 1.25 * 1.15 * 0.86, 1e-15, 0, "ipl nbc: cutoff 1.25 sigma_ij");
+    ok(vt_potential_radius(p, 0.8, 1) < 0, "ipl nbc: non-additive cutoffs have no radii");
     ok(p->max_type == 0, "ipl nbc: any type (diameters set sigma_ij)");
     vt_potential_unref(p);
   }
@@ -251,6 +257,7 @@ static void test_lj(void)
     is_rel(vt_potential_cutoff(q, 1, 1, 2, 2), pow(2.0, 1.0 / 6.0) * 0.88, 1e-15, 0, "lj mblj: cutoff BB 2^(1/6) 0.88");
     is_rel(vt_potential_cutoff(q, 1, 1, 1, 2), 2.0, 1e-15, 0, "lj mblj: cutoff AB 2.5 sigma_AB");
     ok(p->max_type == 2 && q->max_type == 2, "lj presets cover 2 types");
+    ok(vt_potential_radius(p, 1, 1) < 0, "lj: cutoffs by type pair have no radii");
   }
   vt_potential_unref(p);
   vt_potential_unref(q);
@@ -284,6 +291,7 @@ static void test_hertz(void)
     snprintf(what, sizeof what, "hertz alpha=%g eps=%g (%g,%g)", t[k].alpha, t[k].eps, t[k].si, t[k].sj);
     check_pair(p, t[k].r, t[k].si, t[k].sj, 1, 1, t[k].v, 1e-13, 1e-17, what);
     is_rel(vt_potential_cutoff(p, t[k].si, t[k].sj, 1, 1), 0.5 * (t[k].si + t[k].sj), 1e-15, 0, "%s: cutoff = sigma_ij", what);
+    ok(vt_potential_radius(p, t[k].si, 1) == 0.5 * t[k].si, "%s: radius d / 2", what);
     vt_potential_unref(p);
   }
 }

@@ -12,9 +12,11 @@
  * their positions copied in that order. The list pairs sorted positions
  * q > p: since bins are numbered in sorted order, the partners of p lie in
  * the stencil bins numbered from p's own bin up, each run of bins clipped to
- * q > p (half the candidates of a full stencil). The test is branch-free in
- * two stages (r^2 below the tabulated or the largest radius, then, for
- * continuous polydispersity, the model's own cutoff_ij + skin), and each
+ * q > p (half the candidates of a full stencil). The test is branch-free:
+ * r^2 below the tabulated radius of the two particles' classes, or below
+ * (a_p + a_q + skin)^2 for continuous polydispersity with additive cutoffs
+ * (per-particle radii a), else below the largest radius and then, in a
+ * second stage, below the model's own (cutoff_ij + skin)^2; and each
  * thread appends to its own buffer for a contiguous block of p, so one pass
  * builds the list; the buffers are then concatenated in thread order. The
  * public list in the system's indices is derived from it on demand. */
@@ -41,7 +43,7 @@ void vt_neighbor_free(vt_neighbor *nl)
 {
   if (!nl) return;
   free(nl->start); free(nl->list); free(nl->x0);
-  free(nl->perm); free(nl->rank); free(nl->sstart); free(nl->slist); free(nl->xs); free(nl->ts);
+  free(nl->perm); free(nl->rank); free(nl->sstart); free(nl->slist); free(nl->xs); free(nl->ts); free(nl->rad);
   free(nl->cell_start); free(nl->cell_of); free(nl->kind);
   free_tbuf(nl);
   free(nl);
@@ -147,7 +149,7 @@ static int build(vt_system *s, vt_neighbor *nl)
 
   if (nl->n != n || !nl->sstart) {
     free(nl->start); free(nl->x0); free(nl->cell_of); free(nl->perm); free(nl->rank); free(nl->xs); free(nl->ts);
-    free(nl->kind);
+    free(nl->kind); free(nl->rad);
     free(nl->sstart);
     free(nl->list); nl->list = NULL; nl->cap = 0;   /* the public list, derived on demand */
     nl->start = NULL;
@@ -161,8 +163,10 @@ static int build(vt_system *s, vt_neighbor *nl)
     nl->xs = aligned_alloc(64, (4 * (n + VT_NEIGHBOR_PAD) * sizeof *nl->xs + 63) & ~(size_t)63);
     nl->ts = malloc((n + VT_NEIGHBOR_PAD) * sizeof *nl->ts);
     nl->kind = malloc((2 * n + VT_NEIGHBOR_PAD) * sizeof *nl->kind);
+    nl->rad = malloc((n + VT_NEIGHBOR_PAD) * sizeof *nl->rad);
     nl->n = n;
-    if (!nl->sstart || !nl->x0 || !nl->cell_of || !nl->perm || !nl->rank || !nl->xs || !nl->ts || !nl->kind) {
+    if (!nl->sstart || !nl->x0 || !nl->cell_of || !nl->perm || !nl->rank || !nl->xs || !nl->ts || !nl->kind ||
+        !nl->rad) {
       nl->n = 0;
       return vt_error(VT_ENOMEM, "out of memory");
     }
@@ -173,8 +177,12 @@ static int build(vt_system *s, vt_neighbor *nl)
    * radius (cutoff_ij + skin)^2 of every class pair is tabulated and the
    * first stage's test is already the exact one (and the largest radius
    * is exact too, whatever the model's mixing rule). Otherwise (continuous
-   * polydispersity) the first stage tests the largest radius and a second
-   * stage asks the model for cutoff_ij. */
+   * polydispersity), when the model's cutoffs are sums of per-particle
+   * radii (additive mixing: vt_potential_radius), the first stage tests
+   * (a_p + a_q + skin)^2, enlarged by 1e-12 so that the round-off between
+   * a_p + a_q and the model's cutoff_ij never drops a pair (the kernels
+   * test the model's own cutoff); failing that, the first stage tests the
+   * largest radius and a second stage asks the model for cutoff_ij. */
   double ksig[VT_NB_KINDS];
   int ktyp[VT_NB_KINDS], nkind = 0, exact = 1;
   int *kind_i = nl->kind + n + VT_NEIGHBOR_PAD;   /* by particle; nl->kind: by bin order */
@@ -199,6 +207,14 @@ static int build(vt_system *s, vt_neighbor *nl)
   } else {
     memset(nl->kind, 0, (2 * n + VT_NEIGHBOR_PAD) * sizeof *nl->kind);
     for (int k = 0; k < VT_NB_KINDS * VT_NB_KINDS; k++) rl2tab[k] = rl * rl;
+  }
+  /* sums of radii: every radius must be a number >= 0 */
+  int additive = !exact;
+  double amax = 0.0;
+  for (size_t i = 0; i < n && additive; i++) {
+    const double a = vt_potential_radius(s->pot, s->sigma[i], s->type[i]);
+    if (!(a >= 0.0 && a <= rc)) additive = 0;
+    else if (a > amax) amax = a;
   }
 
   for (int k = 0; k < 3; k++)
@@ -251,6 +267,7 @@ static int build(vt_system *s, vt_neighbor *nl)
       nl->xs[4 * q + 3] = sig[i];
       nl->ts[q] = s->type[i];
       nl->kind[q] = kind_i[i];
+      nl->rad[q] = additive ? vt_potential_radius(s->pot, sig[i], s->type[i]) : 0.0;
     }
     free(fill);
     /* padding read by whole-vector runs of the first stage, never kept */
@@ -258,6 +275,7 @@ static int build(vt_system *s, vt_neighbor *nl)
       nl->kind[q] = 0;
       nl->perm[q] = 0;
       nl->ts[q] = 1;
+      nl->rad[q] = 0.0;
       for (int k = 0; k < 4; k++) nl->xs[4 * q + k] = 0.0;
     }
   }
@@ -287,6 +305,8 @@ static int build(vt_system *s, vt_neighbor *nl)
   const double *cx = nl->xs;
   size_t *sstart = nl->sstart;
   const int *kq_all = nl->kind;
+  const double *rad_all = nl->rad;
+  const double grow = 1.0 + 1e-12;   /* the radius sums' allowance for round-off */
   int failed = 0;
   size_t toff[257], pcut[257];
   /* Blocks of about equal work: with a half stencil a particle scans the
@@ -374,7 +394,8 @@ static int build(vt_system *s, vt_neighbor *nl)
        * Distances are lowered by a margin far above round-off, so no pair
        * within the radius is lost; an axis whose stencil covers the whole
        * box is not pruned. */
-      const double rli2 = rl2max[kq_all[p]];
+      const double ap = rad_all[p] + skin;
+      const double rli2 = additive ? (ap + amax) * (ap + amax) * grow : rl2max[kq_all[p]];
       double ddx[8], ddy[8];
       for (int a = 0; a < mx; a++) ddx[a] = bin_gap2(a - reach[0], cxx, xi, wb[0], 2 * reach[0] + 1 < nb[0], margin);
       for (int b = 0; b < my; b++) ddy[b] = bin_gap2(b - reach[1], cy, yi, wb[1], 2 * reach[1] + 1 < nb[1], margin);
@@ -407,17 +428,30 @@ static int build(vt_system *s, vt_neighbor *nl)
             const int len_ = (int)(q1 - q0);
             const double *restrict cxq = cx + 4 * q0;
             const int *restrict kq = kq_all + q0;
+            const double *restrict aq = rad_all + q0;
             /* whole vectors (reading into the next bins or the padding):
              * no scalar remainder */
             const int lenv = (len_ + VT_NEIGHBOR_PAD - 1) & ~(VT_NEIGHBOR_PAD - 1);
+            if (additive) {
 #pragma omp simd simdlen(VT_NEIGHBOR_PAD)
-            for (int k = 0; k < lenv; k++) {
-              double dx = xi - cxq[4 * k], dy = yi - cxq[4 * k + 1], dz = zi - cxq[4 * k + 2];
-              dx = dx > hx ? dx - bx : (dx < -hx ? dx + bx : dx);
-              dy = dy > hy ? dy - by : (dy < -hy ? dy + by : dy);
-              dz = dz > hz ? dz - bz : (dz < -hz ? dz + bz : dz);
-              const double r2 = dx * dx + dy * dy + dz * dz;
-              keep[k] = r2 < rl2row[kq[k]];
+              for (int k = 0; k < lenv; k++) {
+                double dx = xi - cxq[4 * k], dy = yi - cxq[4 * k + 1], dz = zi - cxq[4 * k + 2];
+                dx = dx > hx ? dx - bx : (dx < -hx ? dx + bx : dx);
+                dy = dy > hy ? dy - by : (dy < -hy ? dy + by : dy);
+                dz = dz > hz ? dz - bz : (dz < -hz ? dz + bz : dz);
+                const double r2 = dx * dx + dy * dy + dz * dz, rlij = ap + aq[k];
+                keep[k] = r2 < rlij * rlij * grow;
+              }
+            } else {
+#pragma omp simd simdlen(VT_NEIGHBOR_PAD)
+              for (int k = 0; k < lenv; k++) {
+                double dx = xi - cxq[4 * k], dy = yi - cxq[4 * k + 1], dz = zi - cxq[4 * k + 2];
+                dx = dx > hx ? dx - bx : (dx < -hx ? dx + bx : dx);
+                dy = dy > hy ? dy - by : (dy < -hy ? dy + by : dy);
+                dz = dz > hz ? dz - bz : (dz < -hz ? dz + bz : dz);
+                const double r2 = dx * dx + dy * dy + dz * dz;
+                keep[k] = r2 < rl2row[kq[k]];
+              }
             }
             for (int k = 0; k < len_; k++) {
               cand[nc] = (int)q0 + k;
@@ -432,7 +466,7 @@ static int build(vt_system *s, vt_neighbor *nl)
           break;
         }
       }
-      if (exact) {
+      if (exact || additive) {
         /* the candidates are the list */
         if (nc) memcpy(buf + len, cand, nc * sizeof *buf);  /* buf may still be NULL when empty */
         len += nc;

@@ -57,6 +57,8 @@ struct vt_neighbor {
   double *xs;             /* 4 (n + VT_NEIGHBOR_PAD): x, y, z, sigma of perm[p] (padding 0);
                              set at each build, refreshed by every force pass */
   int *ts;                /* n + VT_NEIGHBOR_PAD: type of perm[p] (padding 1) */
+  double *rad;            /* n + VT_NEIGHBOR_PAD: cutoff radius of perm[p] when the model's
+                             cutoffs are sums of radii, else 0 (vt_potential_radius) */
   /* scratch of the bins */
   int ncell[3];
   size_t ncells;

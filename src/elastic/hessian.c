@@ -503,7 +503,7 @@ int vt_hsolver_solve(const vt_hessian *H, vt_hsolver *w, size_t ncol, double *b)
   if (ncol == 0) return 0;
   for (size_t c = 0; c < ncol; c++) vt_remove_translation(n, b + dim * c, NULL);
   if (H->incomplete > 0) {
-    double *y = malloc(dim * sizeof *y);
+    double *y = aligned_alloc(32, 4 * n * sizeof *y);
     if (!y) return vt_error(VT_ENOMEM, "hessian: out of memory for a solve");
     for (size_t c = 0; c < ncol; c++) {
       double *bc = b + dim * c;

@@ -19,7 +19,7 @@ typedef struct vt_ichol {
   double *scale;          /* nr: diag(A)^-1/2, by degree of freedom */
   size_t *Lp;             /* nb + 1: strictly lower blocks of L, by block column */
   uint32_t *Li;           /* their block rows */
-  float *Lx;              /* 9 values per block, row-major */
+  float *Lx;              /* 12 values per block: its three columns, each padded with a 0 */
   double *dinv;           /* 9 per block column: the inverse of its lower triangular diagonal block */
   size_t nnz;             /* stored strictly lower blocks */
   double alpha;           /* the diagonal shift of the scaled matrix that worked */
@@ -104,7 +104,7 @@ static inline int vt_resize_array(void *pp, size_t n, size_t sz)
  * reused (it depends on the pattern only). */
 int vt_ichol_factor(vt_ichol *ic, cholmod_common *cc, size_t nb, const size_t *pstart, const int *pj,
                     const double *Kb, const double *D, double tau, double alpha, int keep_order);
-/* b (nr) <- M^-1 b; y: nr of workspace. */
+/* b (3 nb) <- M^-1 b; y: 4 nb doubles of workspace, 32-byte aligned. */
 void vt_ichol_solve(const vt_ichol *ic, double *b, double *y);
 void vt_ichol_free(vt_ichol *ic);
 /* VT_EINVAL naming `what` when H holds an incomplete factor (whose solves

@@ -26,9 +26,10 @@
  * 1996), a fill-reducing order that also keeps the factor independent of
  * how the user happened to number the particles.
  *
- * The factor is stored in single precision (off-diagonal blocks) with
- * 32-bit block indices: a preconditioner needs no more, and the triangular
- * solves, which are limited by memory bandwidth, read half as many bytes.
+ * The factor is stored in single precision (off-diagonal blocks, by
+ * columns padded to four so the solves run on 4-wide vectors) with 32-bit
+ * block indices: a preconditioner needs no more, and the triangular
+ * solves read fewer bytes.
  * (The first version worked on scalar entries; at N = 500, each at the
  * drop tolerance that suited it, the blocks with the memory kept between
  * refreshes made a refresh 2.8 times and a solve 2.7 times faster for the
@@ -39,6 +40,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __AVX__
+#include <immintrin.h>
+#endif
 
 /* Reorder once the factor has grown this much in an ordering computed for
  * an earlier pattern (see vt_ichol_factor). */
@@ -289,10 +293,15 @@ static int attempt(vt_ichol *ic, double tau, double alpha)
   }
   /* keep it: single-precision off-diagonal blocks */
   if (B->xcap < nnz) {
-    if (vt_resize_array(&ic->Lx, 9 * nnz, sizeof *ic->Lx)) return VT_ENOMEM;
+    if (vt_resize_array(&ic->Lx, 12 * nnz, sizeof *ic->Lx)) return VT_ENOMEM;
     B->xcap = nnz;
   }
-  for (size_t q = 0; q < 9 * nnz; q++) ic->Lx[q] = (float)Lxd[q];
+  for (size_t q = 0; q < nnz; q++)   /* by columns, each padded to four (vt_ichol_solve) */
+    for (int c = 0; c < 3; c++) {
+      float *out = ic->Lx + 12 * q + 4 * c;
+      for (int r = 0; r < 3; r++) out[r] = (float)Lxd[9 * q + 3 * r + c];
+      out[3] = 0.0f;
+    }
   ic->nnz = nnz;
   ic->alpha = alpha;
   return 0;
@@ -372,47 +381,86 @@ int vt_ichol_factor(vt_ichol *ic, cholmod_common *cc, size_t nb, const size_t *p
   return 0;
 }
 
+/* Four doubles and four floats: GCC/Clang vector extensions, lowered to
+ * whatever vector instructions the target has (or to scalar code). Every
+ * lane is an ordinary IEEE operation, so results do not depend on the
+ * vector width. */
+typedef double vt_v4d __attribute__((vector_size(32)));
+typedef float vt_v4f __attribute__((vector_size(16)));
+
+static inline vt_v4d load_col(const float *X)
+{
+#ifdef __AVX__
+  /* one instruction (GCC 12 tuned for AMD splits the generic conversion in two) */
+  return (vt_v4d)_mm256_cvtps_pd(_mm_loadu_ps(X));
+#else
+  vt_v4f c;
+  memcpy(&c, X, sizeof c);
+  return __builtin_convertvector(c, vt_v4d);
+#endif
+}
+
+/* The triangular solves by 3x3 blocks on 4-wide vectors (one particle's
+ * three components and a zero): a block column is three 4-float columns,
+ * so the forward sweep's update y_I -= L(I,J) z_J is three scaled column
+ * additions, and the backward sweep's s_J -= L(I,J)^T y_I three products
+ * accumulated lane-wise and summed across lanes once per column (in two
+ * interleaved sets, so consecutive blocks do not wait on each other). */
 void vt_ichol_solve(const vt_ichol *ic, double *b, double *y)
 {
   const size_t nb = ic->nb;
   const size_t *Lp = ic->Lp;
   const uint32_t *Li = ic->Li;
   const float *Lx = ic->Lx;
-  for (size_t k = 0; k < nb; k++)
-    for (int a = 0; a < 3; a++) {
-      size_t r = 3 * (size_t)ic->perm[k] + (size_t)a;
-      y[3 * k + (size_t)a] = b[r] * ic->scale[r];
-    }
+  vt_v4d *v = (vt_v4d *)y;
+  for (size_t k = 0; k < nb; k++) {
+    const size_t r = 3 * (size_t)ic->perm[k];
+    v[k] = (vt_v4d){b[r] * ic->scale[r], b[r + 1] * ic->scale[r + 1], b[r + 2] * ic->scale[r + 2], 0.0};
+  }
   for (size_t J = 0; J < nb; J++) {          /* L z = y */
     const double *Ci = ic->dinv + 9 * J;
-    double *yj = y + 3 * J;
-    double z0 = Ci[0] * yj[0], z1 = Ci[3] * yj[0] + Ci[4] * yj[1], z2 = Ci[6] * yj[0] + Ci[7] * yj[1] + Ci[8] * yj[2];
-    yj[0] = z0; yj[1] = z1; yj[2] = z2;
+    const vt_v4d yj = v[J];
+    const double z0 = Ci[0] * yj[0], z1 = Ci[3] * yj[0] + Ci[4] * yj[1], z2 = Ci[6] * yj[0] + Ci[7] * yj[1] + Ci[8] * yj[2];
+    v[J] = (vt_v4d){z0, z1, z2, 0.0};
+    const vt_v4d Z0 = {z0, z0, z0, z0}, Z1 = {z1, z1, z1, z1}, Z2 = {z2, z2, z2, z2};
     for (size_t q = Lp[J]; q < Lp[J + 1]; q++) {
-      const float *X = Lx + 9 * q;
-      double *yi = y + 3 * (size_t)Li[q];
-      yi[0] -= (double)X[0] * z0 + (double)X[1] * z1 + (double)X[2] * z2;
-      yi[1] -= (double)X[3] * z0 + (double)X[4] * z1 + (double)X[5] * z2;
-      yi[2] -= (double)X[6] * z0 + (double)X[7] * z1 + (double)X[8] * z2;
+      const float *X = Lx + 12 * q;
+      v[Li[q]] -= load_col(X) * Z0 + load_col(X + 4) * Z1 + load_col(X + 8) * Z2;
     }
   }
   for (size_t J = nb; J-- > 0;) {            /* L^T x = z */
-    double s0 = y[3 * J], s1 = y[3 * J + 1], s2 = y[3 * J + 2];
-    for (size_t q = Lp[J]; q < Lp[J + 1]; q++) {
-      const float *X = Lx + 9 * q;
-      const double *yi = y + 3 * (size_t)Li[q];
-      s0 -= (double)X[0] * yi[0] + (double)X[3] * yi[1] + (double)X[6] * yi[2];
-      s1 -= (double)X[1] * yi[0] + (double)X[4] * yi[1] + (double)X[7] * yi[2];
-      s2 -= (double)X[2] * yi[0] + (double)X[5] * yi[1] + (double)X[8] * yi[2];
+    vt_v4d a0 = {0}, a1 = {0}, a2 = {0}, b0 = {0}, b1 = {0}, b2 = {0};
+    size_t q = Lp[J];
+    for (; q + 1 < Lp[J + 1]; q += 2) {
+      const float *X = Lx + 12 * q;
+      const vt_v4d yi = v[Li[q]], yk = v[Li[q + 1]];
+      a0 += load_col(X) * yi;
+      a1 += load_col(X + 4) * yi;
+      a2 += load_col(X + 8) * yi;
+      b0 += load_col(X + 12) * yk;
+      b1 += load_col(X + 16) * yk;
+      b2 += load_col(X + 20) * yk;
     }
+    if (q < Lp[J + 1]) {
+      const float *X = Lx + 12 * q;
+      const vt_v4d yi = v[Li[q]];
+      a0 += load_col(X) * yi;
+      a1 += load_col(X + 4) * yi;
+      a2 += load_col(X + 8) * yi;
+    }
+    a0 += b0; a1 += b1; a2 += b2;
+    const vt_v4d yj = v[J];
+    const double s0 = yj[0] - ((a0[0] + a0[1]) + (a0[2] + a0[3]));
+    const double s1 = yj[1] - ((a1[0] + a1[1]) + (a1[2] + a1[3]));
+    const double s2 = yj[2] - ((a2[0] + a2[1]) + (a2[2] + a2[3]));
     const double *Ci = ic->dinv + 9 * J;   /* x = Ci^T s */
-    y[3 * J] = Ci[0] * s0 + Ci[3] * s1 + Ci[6] * s2;
-    y[3 * J + 1] = Ci[4] * s1 + Ci[7] * s2;
-    y[3 * J + 2] = Ci[8] * s2;
+    v[J] = (vt_v4d){Ci[0] * s0 + Ci[3] * s1 + Ci[6] * s2, Ci[4] * s1 + Ci[7] * s2, Ci[8] * s2, 0.0};
   }
-  for (size_t k = 0; k < nb; k++)
-    for (int a = 0; a < 3; a++) {
-      size_t r = 3 * (size_t)ic->perm[k] + (size_t)a;
-      b[r] = y[3 * k + (size_t)a] * ic->scale[r];
-    }
+  for (size_t k = 0; k < nb; k++) {
+    const size_t r = 3 * (size_t)ic->perm[k];
+    const vt_v4d x = v[k];
+    b[r] = x[0] * ic->scale[r];
+    b[r + 1] = x[1] * ic->scale[r + 1];
+    b[r + 2] = x[2] * ic->scale[r + 2];
+  }
 }

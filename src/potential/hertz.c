@@ -68,6 +68,11 @@ static double hertz_cutoff(const void *vp, double si, double sj, int ti, int tj)
   return 0.5 * (si + sj);
 }
 
+static double hertz_radius(const void *vp, double si, int ti)
+{
+  return 0.5 * si;
+}
+
 static void hertz_dsigma(const void *vp, double r, double si, double sj, int ti, int tj,
                          double *du_dsi, double *dw_dsi)
 {
@@ -109,4 +114,5 @@ const vt_potential_type vt_potential_hertz = {
   .compute = hertz_compute,
   .create = hertz_create,
   .free = free,
+  .radius = hertz_radius,
 };

@@ -115,6 +115,13 @@ static double ipl_cutoff(const void *vp, double si, double sj, int ti, int tj)
   return p->mixing == IPL_TYPES ? p->cut[ti][tj] : p->xc * ipl_mix(p, si, sj);
 }
 
+/* Only additive mixing makes x_c sigma_ij a sum of radii. */
+static double ipl_radius(const void *vp, double si, int ti)
+{
+  const ipl_par *p = vp;
+  return p->mixing == IPL_ADDITIVE ? 0.5 * p->xc * si : -1.0;
+}
+
 static void ipl_pair(const void *vp, double r, double si, double sj, int ti, int tj,
                      double *u, double *du, double *d2u)
 {
@@ -230,4 +237,5 @@ const vt_potential_type vt_potential_ipl = {
   .compute = ipl_compute,
   .create = ipl_create,
   .free = free,
+  .radius = ipl_radius,
 };

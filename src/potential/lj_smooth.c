@@ -125,6 +125,13 @@ static double lj_smooth_cutoff(const void *vp, double si, double sj, int ti, int
   return p->outer * mix(p, si, sj);
 }
 
+/* Additive mixing: outer sigma_ij = outer si / 2 + outer sj / 2. */
+static double lj_smooth_radius(const void *vp, double si, int ti)
+{
+  const lj_smooth_par *p = vp;
+  return p->nbc ? -1.0 : 0.5 * p->outer * si;
+}
+
 static void lj_smooth_dsigma(const void *vp, double r, double si, double sj, int ti, int tj,
                              double *du_dsi, double *dw_dsi)
 {
@@ -218,4 +225,5 @@ const vt_potential_type vt_potential_lj_smooth = {
   .compute = lj_smooth_compute,
   .create = lj_smooth_create,
   .free = free,
+  .radius = lj_smooth_radius,
 };

@@ -105,6 +105,11 @@ double vt_potential_cutoff(const vt_potential *p, double si, double sj, int ti, 
   return p->type->cutoff(p->par, si, sj, ti, tj);
 }
 
+double vt_potential_radius(const vt_potential *p, double si, int ti)
+{
+  return p->type->radius ? p->type->radius(p->par, si, ti) : -1.0;
+}
+
 double vt_potential_max_cutoff(const vt_potential *p, const vt_system *s)
 {
   /* Cutoffs grow with the diameters in every model here, so the largest

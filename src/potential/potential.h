@@ -50,6 +50,13 @@ typedef struct vt_potential_type {
    * write a one-line description; on error return VT_EINVAL with a message. */
   int (*create)(const vt_params *in, void **par, int *max_type, char *desc, size_t desclen);
   void (*free)(void *par);
+  /* Optional. When, for these parameters, every pair cutoff is a sum of two
+   * per-particle radii, cutoff(si, sj) = radius(si) + radius(sj) up to
+   * round-off (additive mixing of diameters), the radius of a particle;
+   * otherwise a negative number. The neighbor list then tests continuous
+   * polydispersity in one vectorized pass instead of asking cutoff() for
+   * every candidate pair. NULL: no radii. */
+  double (*radius)(const void *par, double si, int ti);
 } vt_potential_type;
 
 struct vt_potential {
@@ -70,6 +77,9 @@ static inline void vt_potential_pair(const vt_potential *p, double r, double si,
   p->type->pair(p->par, r, si, sj, ti, tj, u, du, d2u);
 }
 double vt_potential_cutoff(const vt_potential *p, double si, double sj, int ti, int tj);
+/* The model's per-particle cutoff radius (see vt_potential_type.radius), or
+ * -1 when its cutoffs are not sums of radii. */
+double vt_potential_radius(const vt_potential *p, double si, int ti);
 /* Largest cutoff over all pairs of a system (its diameters and types). */
 double vt_potential_max_cutoff(const vt_potential *p, const struct vt_system *s);
 /* du/dsi and dw/dsi (w = r du/dr); zero for diameter-independent models. */
