@@ -196,6 +196,37 @@ int main(void)
   ok(vt_system_compute(nopot, VT_ENERGY) == VT_EINVAL && strstr(vt_errmsg(), "no potential"), "no potential: %s", vt_errmsg());
   vt_system_free(nopot);
 
+  /* the kinetic energy (four lanes, threads above 8192 particles) is the
+   * sum of the per-particle parts, for 1 and 2 threads and sizes around
+   * the lanes' and the threads' boundaries */
+  {
+    static const size_t sizes[] = {2, 6, 10, 502, 8194, 20006};   /* lane remainders 2, 2, 2, 2; thread blocks 4097, 10003 */
+    int bad = 0;
+    double worst = 0;
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+      vt_system *v = wahns(sizes[k], VT_INIT_RANDOM, 5);
+      if (!v) { bad++; continue; }
+      vt_system_thermalize(v, 0.7, 11);
+      long double ref = 0;
+      for (size_t i = 0; i < v->n; i++)
+        ref += 0.5L * v->mass[i] * ((long double)v->v[3 * i] * v->v[3 * i] + (long double)v->v[3 * i + 1] * v->v[3 * i + 1] +
+                                    (long double)v->v[3 * i + 2] * v->v[3 * i + 2]);
+#ifdef _OPENMP
+      for (int th = 1; th <= 2; th++) {
+        omp_set_num_threads(th);
+#else
+      {
+#endif
+        const double ke = vt_system_kinetic_energy(v);
+        const double rel = fabs((double)(ke - ref)) / (double)ref;
+        if (rel > worst) worst = rel;
+        bad += !(rel < 1e-13);
+      }
+      vt_system_free(v);
+    }
+    ok(bad == 0, "kinetic energy = sum of 1/2 m v^2 (1 and 2 threads, 6 sizes; worst rel. %.2g)", worst);
+  }
+
   free(fb); free(f1);
   vt_potential_unref(pot);
   vt_system_free(s);
