@@ -49,6 +49,8 @@ struct vt_hessian {
   double incomplete;      /* > 0: the drop tolerance of an incomplete factor (opts) */
   vt_ichol ic;            /* that factor (instead of L) */
   int same_pattern;       /* the last refresh kept the pairs (the orderings still hold) */
+  double *Kb, *D;         /* the blocks of the last assembly (9 per pair, 9 per particle):
+                             incomplete objects keep their memory for the next refresh */
   /* CHOLMOD */
   cholmod_common cc;
   int cc_started;
