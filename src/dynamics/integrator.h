@@ -28,7 +28,9 @@
  * - Positions move by increments; wrapping into the box happens at neighbor
  *   list rebuilds, so image counts stay consistent.
  * - Deterministic for a given thread count: the per-particle loops are
- *   element-wise (static schedules), the kinetic energy is a serial sum. */
+ *   element-wise (static schedules), the kinetic energy is summed in fixed
+ *   lanes over equal blocks of particles added in order
+ *   (vt_system_kinetic_energy). */
 #ifndef VT_INTEGRATOR_H
 #define VT_INTEGRATOR_H
 #include <stddef.h>
