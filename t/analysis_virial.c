@@ -1,8 +1,12 @@
 /* Per-particle virial: sums match totals, dP2_i/dsigma_i matches a finite
- * difference in sigma_i at fixed positions (additive and NBC mixing). */
+ * difference in sigma_i at fixed positions (additive and NBC mixing), and
+ * one thread agrees with two. */
 #include "tap.h"
 #include "vitrum.h"
 #include <stdlib.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 static vt_system *glass(const char *mixing)
 {
@@ -61,6 +65,24 @@ static void check(const char *mixing)
     checked++;
   }
   ok(worst < 1e-6, "%s: dP2_i/dsigma_i matches central differences on %d particles (worst rel %.2g)", mixing, checked, worst);
+#ifdef _OPENMP
+  {
+    /* the threaded sum (blocks of the pair list, added in order) against one thread */
+    double *d1 = malloc(n * sizeof *d1), *d2 = malloc(n * sizeof *d2), dev = 0, big = 0;
+    const int nt = omp_get_max_threads();
+    omp_set_num_threads(1);
+    int rc1 = vt_virial_dp2_dsigma(s, d1);
+    omp_set_num_threads(2);
+    int rc2 = vt_virial_dp2_dsigma(s, d2);
+    omp_set_num_threads(nt);
+    for (size_t i = 0; i < n; i++) {
+      dev = fmax(dev, fabs(d1[i] - d2[i]));
+      big = fmax(big, fabs(d1[i]));
+    }
+    ok(rc1 == 0 && rc2 == 0 && dev <= 1e-13 * big, "%s: dP2/dsigma, 1 and 2 threads agree (%.2g of %.3g)", mixing, dev, big);
+    free(d1); free(d2);
+  }
+#endif
   free(p2); free(dp); free(st); free(p2p); free(p2m);
   vt_system_free(s);
 }
