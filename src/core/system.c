@@ -4,12 +4,12 @@
 #include "core/error.h"
 #include "core/neighbor.h"
 #include <gsl/gsl_randist.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 #include <gsl/gsl_rng.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 int vt_system_alloc(size_t n, const double box[3], vt_system **out)
 {

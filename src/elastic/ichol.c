@@ -385,18 +385,18 @@ int vt_ichol_factor(vt_ichol *ic, cholmod_common *cc, size_t nb, const size_t *p
  * whatever vector instructions the target has (or to scalar code). Every
  * lane is an ordinary IEEE operation, so results do not depend on the
  * vector width. */
-typedef double vt_v4d __attribute__((vector_size(32)));
-typedef float vt_v4f __attribute__((vector_size(16)));
+typedef double ic_v4d __attribute__((vector_size(32)));
+typedef float ic_v4f __attribute__((vector_size(16)));
 
-static inline vt_v4d load_col(const float *X)
+static inline ic_v4d load_col(const float *X)
 {
 #ifdef __AVX__
   /* one instruction (GCC 12 tuned for AMD splits the generic conversion in two) */
-  return (vt_v4d)_mm256_cvtps_pd(_mm_loadu_ps(X));
+  return (ic_v4d)_mm256_cvtps_pd(_mm_loadu_ps(X));
 #else
-  vt_v4f c;
+  ic_v4f c;
   memcpy(&c, X, sizeof c);
-  return __builtin_convertvector(c, vt_v4d);
+  return __builtin_convertvector(c, ic_v4d);
 #endif
 }
 
@@ -412,28 +412,28 @@ void vt_ichol_solve(const vt_ichol *ic, double *b, double *y)
   const size_t *Lp = ic->Lp;
   const uint32_t *Li = ic->Li;
   const float *Lx = ic->Lx;
-  vt_v4d *v = (vt_v4d *)y;
+  ic_v4d *v = (ic_v4d *)y;
   for (size_t k = 0; k < nb; k++) {
     const size_t r = 3 * (size_t)ic->perm[k];
-    v[k] = (vt_v4d){b[r] * ic->scale[r], b[r + 1] * ic->scale[r + 1], b[r + 2] * ic->scale[r + 2], 0.0};
+    v[k] = (ic_v4d){b[r] * ic->scale[r], b[r + 1] * ic->scale[r + 1], b[r + 2] * ic->scale[r + 2], 0.0};
   }
   for (size_t J = 0; J < nb; J++) {          /* L z = y */
     const double *Ci = ic->dinv + 9 * J;
-    const vt_v4d yj = v[J];
+    const ic_v4d yj = v[J];
     const double z0 = Ci[0] * yj[0], z1 = Ci[3] * yj[0] + Ci[4] * yj[1], z2 = Ci[6] * yj[0] + Ci[7] * yj[1] + Ci[8] * yj[2];
-    v[J] = (vt_v4d){z0, z1, z2, 0.0};
-    const vt_v4d Z0 = {z0, z0, z0, z0}, Z1 = {z1, z1, z1, z1}, Z2 = {z2, z2, z2, z2};
+    v[J] = (ic_v4d){z0, z1, z2, 0.0};
+    const ic_v4d Z0 = {z0, z0, z0, z0}, Z1 = {z1, z1, z1, z1}, Z2 = {z2, z2, z2, z2};
     for (size_t q = Lp[J]; q < Lp[J + 1]; q++) {
       const float *X = Lx + 12 * q;
       v[Li[q]] -= load_col(X) * Z0 + load_col(X + 4) * Z1 + load_col(X + 8) * Z2;
     }
   }
   for (size_t J = nb; J-- > 0;) {            /* L^T x = z */
-    vt_v4d a0 = {0}, a1 = {0}, a2 = {0}, b0 = {0}, b1 = {0}, b2 = {0};
+    ic_v4d a0 = {0}, a1 = {0}, a2 = {0}, b0 = {0}, b1 = {0}, b2 = {0};
     size_t q = Lp[J];
     for (; q + 1 < Lp[J + 1]; q += 2) {
       const float *X = Lx + 12 * q;
-      const vt_v4d yi = v[Li[q]], yk = v[Li[q + 1]];
+      const ic_v4d yi = v[Li[q]], yk = v[Li[q + 1]];
       a0 += load_col(X) * yi;
       a1 += load_col(X + 4) * yi;
       a2 += load_col(X + 8) * yi;
@@ -443,22 +443,22 @@ void vt_ichol_solve(const vt_ichol *ic, double *b, double *y)
     }
     if (q < Lp[J + 1]) {
       const float *X = Lx + 12 * q;
-      const vt_v4d yi = v[Li[q]];
+      const ic_v4d yi = v[Li[q]];
       a0 += load_col(X) * yi;
       a1 += load_col(X + 4) * yi;
       a2 += load_col(X + 8) * yi;
     }
     a0 += b0; a1 += b1; a2 += b2;
-    const vt_v4d yj = v[J];
+    const ic_v4d yj = v[J];
     const double s0 = yj[0] - ((a0[0] + a0[1]) + (a0[2] + a0[3]));
     const double s1 = yj[1] - ((a1[0] + a1[1]) + (a1[2] + a1[3]));
     const double s2 = yj[2] - ((a2[0] + a2[1]) + (a2[2] + a2[3]));
     const double *Ci = ic->dinv + 9 * J;   /* x = Ci^T s */
-    v[J] = (vt_v4d){Ci[0] * s0 + Ci[3] * s1 + Ci[6] * s2, Ci[4] * s1 + Ci[7] * s2, Ci[8] * s2, 0.0};
+    v[J] = (ic_v4d){Ci[0] * s0 + Ci[3] * s1 + Ci[6] * s2, Ci[4] * s1 + Ci[7] * s2, Ci[8] * s2, 0.0};
   }
   for (size_t k = 0; k < nb; k++) {
     const size_t r = 3 * (size_t)ic->perm[k];
-    const vt_v4d x = v[k];
+    const ic_v4d x = v[k];
     b[r] = x[0] * ic->scale[r];
     b[r + 1] = x[1] * ic->scale[r + 1];
     b[r + 2] = x[2] * ic->scale[r + 2];
