@@ -1,6 +1,7 @@
 /* Per-particle virial stress, P2_i and dP2_i/dsigma_i (see virial.h). */
 #include "analysis/virial.h"
 #include "core/error.h"
+#include "core/util.h"
 #include "core/neighbor.h"
 #include <math.h>
 #include <stdlib.h>
@@ -91,11 +92,8 @@ int vt_virial_dp2_dsigma(vt_system *s, double *d)
     cut[nt] = n;
 #pragma omp parallel num_threads(nt)
     {
-      int t = 0, team = 1;
-#ifdef _OPENMP
-      t = omp_get_thread_num();
-      team = omp_get_num_threads();
-#endif
+      int t, team;
+      vt_omp_thread(&t, &team);
       for (int b = t; b < nt; b += team) dp2_block(s, nl, cut[b], cut[b + 1], buf + (size_t)b * n);
 #pragma omp barrier
 #pragma omp for schedule(static)

@@ -435,26 +435,14 @@ static int build(vt_system *s, vt_neighbor *nl)
             /* whole vectors (reading into the next bins or the padding):
              * no scalar remainder */
             const int lenv = (len_ + VT_NEIGHBOR_PAD - 1) & ~(VT_NEIGHBOR_PAD - 1);
-            if (additive) {
 #pragma omp simd simdlen(VT_NEIGHBOR_PAD)
-              for (int k = 0; k < lenv; k++) {
-                double dx = xi - cxq[4 * k], dy = yi - cxq[4 * k + 1], dz = zi - cxq[4 * k + 2];
-                dx = dx > hx ? dx - bx : (dx < -hx ? dx + bx : dx);
-                dy = dy > hy ? dy - by : (dy < -hy ? dy + by : dy);
-                dz = dz > hz ? dz - bz : (dz < -hz ? dz + bz : dz);
-                const double r2 = dx * dx + dy * dy + dz * dz, rlij = ap + aq[k];
-                keep[k] = r2 < rlij * rlij * grow;
-              }
-            } else {
-#pragma omp simd simdlen(VT_NEIGHBOR_PAD)
-              for (int k = 0; k < lenv; k++) {
-                double dx = xi - cxq[4 * k], dy = yi - cxq[4 * k + 1], dz = zi - cxq[4 * k + 2];
-                dx = dx > hx ? dx - bx : (dx < -hx ? dx + bx : dx);
-                dy = dy > hy ? dy - by : (dy < -hy ? dy + by : dy);
-                dz = dz > hz ? dz - bz : (dz < -hz ? dz + bz : dz);
-                const double r2 = dx * dx + dy * dy + dz * dz;
-                keep[k] = r2 < rl2row[kq[k]];
-              }
+            for (int k = 0; k < lenv; k++) {
+              double dx = xi - cxq[4 * k], dy = yi - cxq[4 * k + 1], dz = zi - cxq[4 * k + 2];
+              dx = dx > hx ? dx - bx : (dx < -hx ? dx + bx : dx);
+              dy = dy > hy ? dy - by : (dy < -hy ? dy + by : dy);
+              dz = dz > hz ? dz - bz : (dz < -hz ? dz + bz : dz);
+              const double r2 = dx * dx + dy * dy + dz * dz, rlij = ap + aq[k];
+              keep[k] = r2 < (additive ? rlij * rlij * grow : rl2row[kq[k]]);
             }
             for (int k = 0; k < len_; k++) {
               cand[nc] = (int)q0 + k;

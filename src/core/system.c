@@ -2,6 +2,7 @@
  * with validation, wrapping, thermalization (see system.h). */
 #include "core/system.h"
 #include "core/error.h"
+#include "core/util.h"
 #include "core/neighbor.h"
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -299,11 +300,8 @@ double vt_system_kinetic_energy(const vt_system *s)
   if (nt <= 1) return 0.5 * mv2_block(s->v, s->mass, 0, n);
 #pragma omp parallel num_threads(nt)
   {
-    int t = 0, team = 1;
-#ifdef _OPENMP
-    t = omp_get_thread_num();
-    team = omp_get_num_threads();
-#endif
+    int t, team;
+    vt_omp_thread(&t, &team);
     /* nt blocks whatever the team's size (the runtime may give fewer threads) */
     for (int b = t; b < nt; b += team)
       part[b] = mv2_block(s->v, s->mass, n * (size_t)b / (size_t)nt, n * (size_t)(b + 1) / (size_t)nt);
