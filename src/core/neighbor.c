@@ -211,14 +211,9 @@ static int build(vt_system *s, vt_neighbor *nl)
     memset(nl->kind, 0, (2 * n + VT_NEIGHBOR_PAD) * sizeof *nl->kind);
     for (int k = 0; k < VT_NB_KINDS * VT_NB_KINDS; k++) rl2tab[k] = rl * rl;
   }
-  /* sums of radii: every radius must be a number >= 0 */
+  /* sums of radii (filled in the sort below): every radius must be a number >= 0 */
   int additive = !exact;
   double amax = 0.0;
-  for (size_t i = 0; i < n && additive; i++) {
-    const double a = vt_potential_radius(s->pot, s->sigma[i], s->type[i]);
-    if (!(a >= 0.0 && a <= rc)) additive = 0;
-    else if (a > amax) amax = a;
-  }
 
   for (int k = 0; k < 3; k++)
     if (s->box[k] < 2.0 * rl)
@@ -270,7 +265,13 @@ static int build(vt_system *s, vt_neighbor *nl)
       nl->xs[4 * q + 3] = sig[i];
       nl->ts[q] = s->type[i];
       nl->kind[q] = kind_i[i];
-      nl->rad[q] = additive ? vt_potential_radius(s->pot, sig[i], s->type[i]) : 0.0;
+      if (additive) {
+        const double a = vt_potential_radius(s->pot, sig[i], s->type[i]);
+        nl->rad[q] = a;
+        if (!(a >= 0.0 && a <= rc)) additive = 0;
+        else if (a > amax) amax = a;
+      } else
+        nl->rad[q] = 0.0;
     }
     free(fill);
     /* padding read by whole-vector runs of the first stage, never kept */
