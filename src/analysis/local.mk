@@ -26,3 +26,13 @@ t_analysis_voronoi_SOURCES = t/analysis_voronoi.c
 t_analysis_voronoi_CFLAGS = $(TEST_CFLAGS)
 t_analysis_voronoi_LDADD = $(TEST_LDADD)
 t_analysis_voronoi_LDFLAGS = $(OPENMP_CFLAGS)
+
+# Local order: Steinhardt q_l / Q_l and the Voronoi index census (order.h).
+libvitrum_la_SOURCES += src/analysis/order.c
+nobase_vitruminclude_HEADERS += src/analysis/order.h
+check_PROGRAMS += t/analysis_order
+TESTS += t/analysis_order
+t_analysis_order_SOURCES = t/analysis_order.c
+t_analysis_order_CFLAGS = $(TEST_CFLAGS)
+t_analysis_order_LDADD = $(TEST_LDADD)
+t_analysis_order_LDFLAGS = $(OPENMP_CFLAGS)
