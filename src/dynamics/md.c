@@ -262,14 +262,77 @@ static int type_code(const vt_integrator_type *t)
   return t == vt_integrator_nve ? 1 : t == vt_integrator_nose_hoover ? 2 : 0;
 }
 
+/* The blob "vt.neighbor": the 3n positions at which the neighbor list in
+ * use was built. The list is a function of those positions (and of the
+ * diameters, types, box and potential, which the checkpoint holds), so the
+ * restore rebuilds the very same list and the forces are summed in the
+ * same order as in the run that wrote the checkpoint. */
+#define NL_BLOB "vt.neighbor"
+
+static int nl_blob(const vt_system *s, vt_blob *blob)
+{
+  memset(blob, 0, sizeof *blob);
+  snprintf(blob->name, sizeof blob->name, "%s", NL_BLOB);
+  blob->size = 3 * s->n * sizeof(double);
+  blob->data = malloc(blob->size ? blob->size : 1);
+  if (!blob->data) return vt_error(VT_ENOMEM, "out of memory");
+  memcpy(blob->data, s->nl->x0, blob->size);
+  return 0;
+}
+
+/* Build s's neighbor list at the positions of blob `bl` (written by
+ * nl_blob), keeping the positions and images the system has. */
+static int nl_restore(vt_system *s, const vt_blob *bl, const char *path)
+{
+  size_t n = s->n;
+  if (bl->size != 3 * n * sizeof(double))
+    return vt_error(VT_EFORMAT, "%s: neighbor-list positions (blob \"%s\") have the wrong length", path, NL_BLOB);
+  const double *x0 = bl->data;
+  for (size_t i = 0; i < 3 * n; i++) {
+    double L = s->box[i % 3];
+    if (!(x0[i] >= -L && x0[i] < 2 * L))
+      return vt_error(VT_EFORMAT, "%s: neighbor-list position %zu (blob \"%s\") is %g, outside the box", path,
+                      i / 3 + 1, NL_BLOB, x0[i]);
+  }
+  double *x = malloc(3 * n * sizeof *x);
+  int *image = malloc(3 * n * sizeof *image);
+  if (!x || !image) {
+    free(x), free(image);
+    return vt_error(VT_ENOMEM, "out of memory");
+  }
+  memcpy(x, s->x, 3 * n * sizeof *x);
+  memcpy(image, s->image, 3 * n * sizeof *image);
+  int forces_valid = s->forces_valid;
+  unsigned valid = s->valid;
+  memcpy(s->x, x0, 3 * n * sizeof *x);
+  vt_neighbor_invalidate(s);
+  int rc = vt_neighbor_update(s, NULL);
+  memcpy(s->x, x, 3 * n * sizeof *x);
+  memcpy(s->image, image, 3 * n * sizeof *image);
+  s->forces_valid = forces_valid;   /* the stored forces are those of this list at these positions */
+  s->valid = valid;
+  free(x), free(image);
+  if (rc) return rc;
+  /* the positions drifted from x0 by less than the skin's half in the run
+   * that wrote them, so the list must still be current */
+  int rebuilt;
+  rc = vt_neighbor_update(s, &rebuilt);
+  if (rc) return rc;
+  if (rebuilt)
+    return vt_error(VT_EFORMAT, "%s: the positions are too far from the neighbor-list positions (blob \"%s\")",
+                    path, NL_BLOB);
+  return 0;
+}
+
 int vt_md_checkpoint(vt_md *md, const char *path)
 {
   vt_system *s = md->s;
-  /* Canonical state: wrapped positions, a list built here, forces over it
-   * (the restore builds the same list; see md.h). */
-  vt_neighbor_invalidate(s);
-  vt_system_invalidate(s);
-  int rc = vt_system_compute(s, VT_ENERGY);
+  /* The state as it is: drifted positions, the neighbor list in use and
+   * the forces over it, and the list's build positions (nl_blob), so that
+   * the restore continues bit for bit and writing a checkpoint does not
+   * perturb the run (see md.h). Forces are computed only if they are not
+   * current, as the next step would compute them. */
+  int rc = vt_system_compute(s, 0);
   if (rc) return rc;
   const vt_integrator *g = md->integ;
   int code = type_code(g->type);
@@ -300,13 +363,19 @@ int vt_md_checkpoint(vt_md *md, const char *path)
   for (size_t q = 0; q < np; q++) b[k++] = md->run_sched.temp[q];
   b[k++] = (double)glen;
   g->type->save(g->state, b + k);
-  vt_blob blob;
-  memset(&blob, 0, sizeof blob);
-  snprintf(blob.name, sizeof blob.name, "%s", MD_BLOB);
-  blob.data = b;
-  blob.size = len * sizeof *b;
-  rc = vt_checkpoint_write(path, s, &blob, 1);
+  vt_blob blob[2];
+  memset(&blob[0], 0, sizeof blob[0]);
+  snprintf(blob[0].name, sizeof blob[0].name, "%s", MD_BLOB);
+  blob[0].data = b;
+  blob[0].size = len * sizeof *b;
+  rc = nl_blob(s, &blob[1]);
+  if (rc) {
+    free(b);
+    return rc;
+  }
+  rc = vt_checkpoint_write(path, s, blob, 2);
   free(b);
+  free(blob[1].data);
   return rc;
 }
 
@@ -370,8 +439,11 @@ int vt_md_restore(const char *path, vt_md **out, vt_system **sout)
   if (k + glen != len) { rc = bad_blob(path, "integrator state has the wrong length"); goto fail; }
   rc = md->integ->type->load(md->integ->state, b + k, glen);
   if (rc) { vt_error_prefix(rc, "%s: ", path); goto fail; }
-  /* Build the neighbor list at the checkpointed positions, as the writer did. */
-  rc = vt_neighbor_update(s, NULL);
+  /* The neighbor list of the writer: built at its positions when the
+   * checkpoint has them (older checkpoints: at the stored positions, where
+   * those writers built theirs). */
+  const vt_blob *nb = vt_blob_find(blobs, nblobs, NL_BLOB);
+  rc = nb ? nl_restore(s, nb, path) : vt_neighbor_update(s, NULL);
   if (rc) goto fail;
   vt_blobs_free(blobs, nblobs);
   *out = md;

@@ -23,14 +23,18 @@
  * MD state (step, time, dt, integrator/thermostat state, the run in progress
  * and its position in the schedule) through vt_checkpoint_write, as a blob
  * named "vt.md". vt_md_restore reads it back; vt_md_run with the same steps
- * and schedule then continues the interrupted run. Writing a checkpoint first
- * rebuilds the neighbor list (positions wrapped into the box, forces
- * recomputed over the fresh list) and restoring builds the list at the same
- * positions, so the run after a restore is bit-identical to the run that
- * wrote the checkpoint (same thread count), step for step. The price: a
- * checkpoint perturbs the trajectory at the level of round-off compared with
- * a run that writes none (the summation order of the forces follows the
- * neighbor list's build history).
+ * and schedule then continues the interrupted run. A checkpoint stores the
+ * state as it is (positions that drifted since the last neighbor-list
+ * build, the forces over that list) plus the positions at which the list
+ * was built (blob "vt.neighbor"); restoring rebuilds the list at those
+ * positions, which gives the same list (it is a function of them), so the
+ * forces are summed in the same order and the run after a restore is
+ * bit-identical to the run that wrote the checkpoint (same thread count),
+ * step for step -- whether the checkpoint was periodic or written on Ctrl-C
+ * at any step. Writing a checkpoint changes nothing in the running state, so
+ * a run that writes checkpoints is bit-identical to one that writes none.
+ * Checkpoints written before the blob existed restore with a list built at
+ * the stored positions (their writers rebuilt it there).
  *
  * Degrees of freedom are 3N-3: a fresh run starts by removing the total
  * momentum (vt_system_zero_momentum); a resumed run does not touch the
