@@ -15,6 +15,15 @@
  *   drifted atom); only non-finite values, coordinates more than 2^29 box
  *   lengths away and image flags beyond +-2^29 are errors (so image counts
  *   cannot overflow). Triclinic boxes with a non-zero tilt are rejected.
+ * - The one rule for positions. A running simulation wraps positions into
+ *   [0, L) only when it rebuilds its neighbor list; in between they drift
+ *   up to half the skin past the box. Text writers wrap on output, and text
+ *   readers return positions in [0, L) (as above). The binary formats
+ *   (checkpoints, .vtt trajectories) store the state exactly as it is, so
+ *   that a resumed run is bit-identical, and their readers accept and
+ *   return positions anywhere within one box length of the box,
+ *   [-L, 2L) per axis; anything further out is a damaged file
+ *   (VT_EFORMAT). scripts/fuzz/fuzz_readers.c checks this rule.
  * - Masses: when the file does not say how masses were assigned (dumps), the
  *   mass rule is inferred, first match wins: all 1 -> "equal"; one mass per
  *   type -> "species"; m_i == sigma_i^3 -> "volume"; otherwise explicit
