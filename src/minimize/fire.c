@@ -10,7 +10,8 @@
  *     step as LAMMPS `min_style fire` (src/min_fire.cpp) does it, with its
  *     defaults (MODELS.md section 8): semi-implicit Euler, N_delay = 20,
  *     f_inc = 1.1, f_dec = 0.5, alpha_start = 0.25, f_alpha = 0.99,
- *     dt_max = 10 dt, dt_min = 0.02 dt, half step back on P <= 0, no dt/alpha
+ *     dt_max = 10 dt, dt_min = 0.02 dt, half step back on P <= 0 (never
+ *     longer than half the move actually made: see fire_iterate), no dt/alpha
  *     change on P <= 0 during the first N_delay steps, no component moving
  *     more than dmax = 0.1 per step, stop after vdfmax = 2000 consecutive
  *     P <= 0 steps.
@@ -199,14 +200,17 @@ static int fire_iterate(void *vs, vt_minimizer *m)
       if (st->dt * st->dtshrink >= st->dtmin) st->dt *= st->dtshrink;
     }
     if (st->vdfmax > 0 && ++st->nneg > st->vdfmax) return VT_MIN_STUCK;
-    /* x(t - dt/2) with the already reduced dt, as LAMMPS; when dmax limited
-     * the last step, dt v can be far longer than the move that was made, so
-     * this move too is capped at maxmove per component */
-    if (st->halfstepback) {
-      double vm = vt_min_absmax(v, n3), h = 0.5 * st->dt;
-      if (h * vm > st->maxmove) h = st->maxmove / vm;
-      vt_min_move(m, v, -h);
-    }
+    /* The half step back, x -= h v with v the velocity of the last move.
+     * LAMMPS takes h = dt/2 with the already reduced dt: a quarter of the
+     * last move after a shrink, half of it during the initial delay. When
+     * dmax or maxmove limited that move (dtx < dt), dt v is far longer than
+     * the move that was made, and retreating by it overshoots the previous
+     * point: from overlapping starts the step back then undid the whole
+     * move (both capped at maxmove), the same two points alternated, and
+     * FIRE 2.0 diverged. So h never exceeds half of the step actually
+     * taken, dtx/2; where no limit bound the last move (dtx = the dt it was
+     * taken with >= the reduced dt), this is LAMMPS's step. */
+    if (st->halfstepback) vt_min_move(m, v, -0.5 * fmin(st->dt, st->dtx));
     memset(v, 0, n3 * sizeof(double));
     st->flagv0 = 1;
   }

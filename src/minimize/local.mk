@@ -18,3 +18,6 @@ t_minimize_landscapes_LDADD = $(TEST_LDADD)
 t_minimize_reference_SOURCES = t/minimize_reference.c
 t_minimize_reference_CFLAGS = $(TEST_CFLAGS)
 t_minimize_reference_LDADD = $(TEST_LDADD)
+
+TESTS += t/lua_fire_overlap.lua
+EXTRA_DIST += t/lua_fire_overlap.lua
