@@ -353,6 +353,9 @@ int vt_hessian_create(vt_system *s, const vt_hessian_opts *opts, vt_hessian **ou
 {
   *out = NULL;
   if (!s->pot) return vt_error(VT_EINVAL, "hessian: the system has no potential");
+  /* the blocks are pair blocks K(r): a many-body model is refused */
+  int rc = vt_potential_need_pairwise(s->pot, "hessian");
+  if (rc) return rc;
   if (s->n < 2) return vt_error(VT_EINVAL, "hessian: needs at least 2 particles (got %zu)", s->n);
   if (3 * s->n > (size_t)1 << 40) return vt_error(VT_ERANGE, "hessian: %zu particles is too many", s->n);
   vt_hessian *H = calloc(1, sizeof *H);
@@ -360,7 +363,7 @@ int vt_hessian_create(vt_system *s, const vt_hessian_opts *opts, vt_hessian **ou
   H->n = s->n;
   H->dim = 3 * s->n;
   H->nr = H->dim - 3;
-  int rc = set_opts(H, opts);
+  rc = set_opts(H, opts);
   if (rc) { free(H); return rc; }
   rc = snapshot(H, s);
   if (rc) { vt_hessian_free(H); return rc; }
@@ -377,7 +380,9 @@ int vt_hessian_refresh(vt_hessian *H, vt_system *s, const vt_hessian_opts *opts)
   if (s->n != H->n)
     return vt_error(VT_EINVAL, "hessian: a refresh needs the same number of particles (%zu, not %zu)", H->n, s->n);
   if (!s->pot) return vt_error(VT_EINVAL, "hessian: the system has no potential");
-  int rc = set_opts(H, opts);
+  int rc = vt_potential_need_pairwise(s->pot, "hessian");
+  if (rc) return rc;
+  rc = set_opts(H, opts);
   if (rc) return rc;
   int *opi = H->pi, *opj = H->pj;
   size_t onp = H->npairs;
