@@ -162,7 +162,10 @@ int main(void)
 
   /* the three-body term matters away from the tetrahedral angle */
   jitter(s, 0.12, 7);
-  ok(vt_system_compute(s, VT_ENERGY) == 0, "jittered diamond: E/atom = %.6f", s->energy / s->n);
+  {
+    const int rc = vt_system_compute(s, VT_ENERGY);
+    ok(rc == 0 && s->energy / s->n > -1.9, "jittered diamond: E/atom = %.6f", s->energy / s->n);
+  }
   double fm, err = gradient_error(s, &fm);
   ok(err < 1e-6, "jittered diamond: forces = -grad E (relative error %.2g, largest force %.3g)", err, fm);
   vt_system_free(s);

@@ -5,8 +5,8 @@ libvitrum_la_SOURCES += src/potential/potential.c src/potential/support.c src/po
 nobase_vitruminclude_HEADERS += src/potential/potential.h src/potential/kernel.h src/potential/registry.inc
 
 check_PROGRAMS += t/potential_derivs t/potential_models t/potential_lammps t/potential_sw
-TESTS += t/potential_derivs t/potential_models t/potential_lammps t/potential_sw t/lua_potential.lua
-EXTRA_DIST += t/lua_potential.lua
+TESTS += t/potential_derivs t/potential_models t/potential_lammps t/potential_sw t/lua_potential.lua t/lua_sw.lua
+EXTRA_DIST += t/lua_potential.lua t/lua_sw.lua
 t_potential_derivs_SOURCES = t/potential_derivs.c
 t_potential_derivs_CFLAGS = $(TEST_CFLAGS)
 t_potential_derivs_LDADD = $(TEST_LDADD)
