@@ -301,12 +301,6 @@ static int newton_restart(void *vs, vt_minimizer *m)
 static int newton_set(void *vs, vt_minimizer *m)
 {
   newton_state *st = vs;
-  /* a factor of the Hessian is built from pair terms: refuse a many-body
-   * model now, not after the FIRE phase */
-  if (st->use_factor && m->s->pot) {
-    int rc = vt_potential_need_pairwise(m->s->pot, st->lbfgs ? "lbfgs (precondition=\"ichol\")" : "newton");
-    if (rc) return rc;
-  }
   st->factorizations = st->newton_steps = st->fire_steps = st->solves = st->fallbacks = 0;
   st->gamma = 0;
   renewal(st);   /* a new minimization: is the kept factor still worth its cost? */

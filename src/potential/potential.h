@@ -81,6 +81,22 @@ typedef struct vt_potential_type {
   /* VT_POTENTIAL_PAIRWISE (0: what a type that does not set it is) or
    * VT_POTENTIAL_MANYBODY. */
   int kind;
+  /* Many-body models: every second derivative of the energy at the
+   * system's positions, handed over block by block as
+   * add(ctx, i, j, B, ri, rj) with B[3a + b] = d2U / dx_i,a dx_j,b of one
+   * energy term (system indices; i == j for the diagonal blocks; a block
+   * may come in several pieces, and either way round: (j, i, B^T, rj, ri)
+   * is the same contribution), and ri, rj the positions of i and j
+   * relative to a reference point of that term (e.g. its centre particle:
+   * the term's own separations, whatever the periodic images), the same
+   * for all the blocks of one term: the strain derivatives (Born term,
+   * Xi) follow from them. Reads the full list (current: the caller
+   * refreshed it). NULL for pair models (the Hessian builds their blocks
+   * from pair()) and for many-body models without one (the Hessian then
+   * refuses them). */
+  int (*hessian)(const vt_potential *p, const struct vt_system *s, const struct vt_neighbor *nl,
+                 void (*add)(void *ctx, int i, int j, const double B[9], const double ri[3], const double rj[3]),
+                 void *ctx);
 } vt_potential_type;
 
 struct vt_potential {

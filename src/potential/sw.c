@@ -276,6 +276,129 @@ static int sw_compute(const vt_potential *pot, vt_system *s, const vt_neighbor *
   return 0;
 }
 
+/* ---- the Hessian (MODELS.md 6.2) ----
+ * Pair term: K = phi2'' r^r^ + (phi2'/r)(I - r^r^), blocks (i,i) and (j,j)
+ * += K, (i,j) -= K. Triplet centred on i with u = x_j - x_i, v = x_k - x_i,
+ * E3 = lambda eps Q(c) G(|u|) G(|v|), Q = (c - c0)^2: the second
+ * derivatives W_uu, W_uv, W_vv with respect to the separations give
+ * H_jj = W_uu, H_kk = W_vv, H_jk = W_uv, H_ij = -(W_uu + W_vu),
+ * H_ik = -(W_uv + W_vv), H_ii = W_uu + W_uv + W_vu + W_vv (W_vu = W_uv^T).
+ * With c_u = dc/du = (v^ - c u^)/|u|:
+ *   d2c/du2  = -(c_u u^T + u^ c_u^T)/|u| - c (I - u^u^)/|u|^2
+ *   d2c/dudv = (I - u^u^ - v^v^ + c u^v^)/(|u||v|)   (row index: u)
+ *   W_uu = le [2 G_u G_v c_u c_u + Q' G_u G_v c_uu + Q' G'_u G_v (c_u u^ + u^ c_u)
+ *              + Q G_v (G''_u u^u^ + (G'_u/|u|)(I - u^u^))]
+ *   W_uv = le [2 G_u G_v c_u c_v + Q' G_u G_v c_uv + Q' G_u G'_v c_u v^
+ *              + Q' G'_u G_v u^ c_v + Q G'_u G'_v u^v^]
+ * (le = lambda eps, Q' = 2 (c - c0), outer products row (x) column).
+ * Each block goes with the positions of its two particles relative to the
+ * term's first particle (the centre of a triplet). */
+static void sw_phi2(const sw_par *P, double r, double *du, double *d2u)
+{
+  const double rinv = 1.0 / r, rp = sw_rpow(r, rinv, P->ip, P->p), rq = sw_rpow(r, rinv, P->iq, P->q);
+  const double ra = 1.0 / (r - P->cut), ex = exp(P->sig * ra);
+  const double Pw = P->c5 * rp - P->c6 * rq;
+  const double dP = (-P->p * P->c5 * rp + P->q * P->c6 * rq) * rinv;
+  const double d2P = (P->p * (P->p + 1) * P->c5 * rp - P->q * (P->q + 1) * P->c6 * rq) * rinv * rinv;
+  const double s1 = -P->sig * ra * ra, s2 = 2.0 * P->sig * ra * ra * ra;   /* s', s'' of s = sigma/(r - a sigma) */
+  *du = (dP + Pw * s1) * ex;
+  *d2u = (d2P + 2.0 * dP * s1 + Pw * s2 + Pw * s1 * s1) * ex;
+}
+
+typedef struct {
+  double d[3], r, e[3];   /* separation x_q - x_p, its length and direction */
+  double G, G1, G2;       /* G and its first two radial derivatives */
+  int j;                  /* system index */
+} sw_hnb;
+
+static int sw_hessian(const vt_potential *pot, const vt_system *s, const vt_neighbor *nl,
+                      void (*add)(void *, int, int, const double *, const double *, const double *), void *ctx)
+{
+  const sw_par *P = pot->par;
+  if (!nl->opts.full || !nl->fstart) return vt_error(VT_EINVAL, "sw: the neighbor list has no full list");
+  const size_t n = s->n;
+  size_t maxrow = 1;
+  for (size_t p = 0; p < n; p++)
+    if (nl->fstart[p + 1] - nl->fstart[p] > maxrow) maxrow = nl->fstart[p + 1] - nl->fstart[p];
+  sw_hnb *sh = malloc(maxrow * sizeof *sh);
+  if (!sh) return vt_error(VT_ENOMEM, "sw: out of memory");
+  const double le = P->lam_eps, gs = P->gsig, zero[3] = {0, 0, 0};
+  for (size_t p = 0; p < n; p++) {
+    const int i = nl->perm[p];
+    int ns = 0;
+    for (size_t e = nl->fstart[p]; e < nl->fstart[p + 1]; e++) {
+      const int j = nl->perm[nl->flist[e]];
+      double d[3] = {s->x[3 * j] - s->x[3 * i], s->x[3 * j + 1] - s->x[3 * i + 1], s->x[3 * j + 2] - s->x[3 * i + 2]};
+      vt_minimum_image(s->box, d);
+      const double r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+      if (!(r2 < P->cut2)) continue;
+      sw_hnb *b = &sh[ns++];
+      const double r = sqrt(r2), ra = 1.0 / (r - P->cut);
+      memcpy(b->d, d, sizeof d);
+      b->r = r;
+      for (int a = 0; a < 3; a++) b->e[a] = d[a] / r;
+      b->G = exp(gs * ra);
+      b->G1 = -gs * ra * ra * b->G;
+      b->G2 = (gs * gs * ra * ra * ra * ra + 2.0 * gs * ra * ra * ra) * b->G;
+      b->j = j;
+      if (j > i) {   /* the pair term, once */
+        double du, d2u, K[9];
+        sw_phi2(P, r, &du, &d2u);
+        for (int a = 0; a < 3; a++)
+          for (int c = 0; c < 3; c++)
+            K[3 * a + c] = (d2u - du / r) * b->e[a] * b->e[c] + (a == c ? du / r : 0.0);
+        double M[9];
+        for (int q = 0; q < 9; q++) M[q] = -K[q];
+        /* reference: particle i */
+        add(ctx, i, i, K, zero, zero);
+        add(ctx, j, j, K, d, d);
+        add(ctx, i, j, M, zero, d);
+      }
+    }
+    for (int a_ = 0; a_ < ns; a_++)
+      for (int b_ = a_ + 1; b_ < ns; b_++) {
+        const sw_hnb *U = &sh[a_], *W = &sh[b_];
+        const double *u = U->e, *v = W->e, ru = U->r, rv = W->r;
+        const double c = u[0] * v[0] + u[1] * v[1] + u[2] * v[2], dc = c - P->cos0;
+        const double Q = dc * dc, Q1 = 2.0 * dc, Q2 = 2.0;
+        double cu[3], cv[3];
+        for (int a = 0; a < 3; a++) { cu[a] = (v[a] - c * u[a]) / ru; cv[a] = (u[a] - c * v[a]) / rv; }
+        const double GG = U->G * W->G;
+        double Wuu[9], Wvv[9], Wuv[9];
+        for (int a = 0; a < 3; a++)
+          for (int b = 0; b < 3; b++) {
+            const double I = a == b ? 1.0 : 0.0;
+            const double cuu = -(cu[a] * u[b] + u[a] * cu[b]) / ru - c * (I - u[a] * u[b]) / (ru * ru);
+            const double cvv = -(cv[a] * v[b] + v[a] * cv[b]) / rv - c * (I - v[a] * v[b]) / (rv * rv);
+            const double cuv = (I - u[a] * u[b] - v[a] * v[b] + c * u[a] * v[b]) / (ru * rv);
+            Wuu[3 * a + b] = le * (Q2 * GG * cu[a] * cu[b] + Q1 * GG * cuu + Q1 * U->G1 * W->G * (cu[a] * u[b] + u[a] * cu[b]) +
+                                   Q * W->G * (U->G2 * u[a] * u[b] + U->G1 / ru * (I - u[a] * u[b])));
+            Wvv[3 * a + b] = le * (Q2 * GG * cv[a] * cv[b] + Q1 * GG * cvv + Q1 * W->G1 * U->G * (cv[a] * v[b] + v[a] * cv[b]) +
+                                   Q * U->G * (W->G2 * v[a] * v[b] + W->G1 / rv * (I - v[a] * v[b])));
+            Wuv[3 * a + b] = le * (Q2 * GG * cu[a] * cv[b] + Q1 * GG * cuv + Q1 * U->G * W->G1 * cu[a] * v[b] +
+                                   Q1 * U->G1 * W->G * u[a] * cv[b] + Q * U->G1 * W->G1 * u[a] * v[b]);
+          }
+        double Hij[9], Hik[9], Hii[9];
+        for (int a = 0; a < 3; a++)
+          for (int b = 0; b < 3; b++) {
+            const double vu = Wuv[3 * b + a];   /* W_vu[a][b] = d2E/dv_a du_b */
+            Hij[3 * a + b] = -(Wuu[3 * a + b] + vu);
+            Hik[3 * a + b] = -(Wuv[3 * a + b] + Wvv[3 * a + b]);
+            Hii[3 * a + b] = Wuu[3 * a + b] + Wuv[3 * a + b] + vu + Wvv[3 * a + b];
+          }
+        /* reference: the centre i (at 0; j at u, k at v) */
+        add(ctx, U->j, U->j, Wuu, U->d, U->d);
+        add(ctx, W->j, W->j, Wvv, W->d, W->d);
+        add(ctx, U->j, W->j, Wuv, U->d, W->d);
+        add(ctx, i, U->j, Hij, zero, U->d);
+        add(ctx, i, W->j, Hik, zero, W->d);
+        add(ctx, i, i, Hii, zero, zero);
+      }
+  }
+  free(sh);
+  return 0;
+}
+
 static double sw_cutoff(const void *vp, double si, double sj, int ti, int tj)
 {
   (void)si; (void)sj; (void)ti; (void)tj;
@@ -331,5 +454,6 @@ const vt_potential_type vt_potential_sw = {
   .compute = sw_compute,
   .create = sw_create,
   .free = free,
+  .hessian = sw_hessian,
 };
 
