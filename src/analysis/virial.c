@@ -62,8 +62,11 @@ int vt_virial_dp2_dsigma(vt_system *s, double *d)
    * list (no public list needed). With threads (above 256 particles) each
    * of nt blocks of about equal pair counts adds into its own buffer, and
    * the buffers are added in block order: the result depends on the
-   * thread count only. The VHG loop calls this once per iteration. */
-  int rc = vt_neighbor_refresh(s, NULL);
+   * thread count only. The VHG loop calls this once per iteration. A
+   * many-body model has no pair w_ij: refused. */
+  int rc = s->pot ? vt_potential_need_pairwise(s->pot, "dP2/dsigma") : 0;
+  if (rc) return rc;
+  rc = vt_neighbor_refresh(s, NULL);
   if (rc) return rc;
   const vt_neighbor *nl = s->nl;
   const size_t n = s->n;

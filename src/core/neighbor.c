@@ -1,4 +1,7 @@
-/* Cell list + Verlet half lists (see neighbor.h).
+/* Cell list + Verlet half lists, and the full list as an option (see
+ * neighbor.h). The build runs in stages (build() at the end): radius and
+ * checks, arrays, classes of pair radii, bins and the sort, thread blocks,
+ * the scan, concatenation, and the full list's transpose.
  *
  * Bins: n_d = floor(L_d / (r_l / 2)) per axis (at least 1), r_l = largest
  * cutoff + skin, so a bin is at least r_l/2 wide and every partner of a
@@ -31,6 +34,7 @@
 #endif
 
 #define VT_NB_KINDS 8
+#define VT_NB_MAXT 256
 
 static void free_tbuf(vt_neighbor *nl)
 {
@@ -43,7 +47,7 @@ void vt_neighbor_free(vt_neighbor *nl)
 {
   if (!nl) return;
   free(nl->start); free(nl->list); free(nl->x0);
-  free(nl->perm); free(nl->rank); free(nl->sstart); free(nl->slist); free(nl->xs); free(nl->ts); free(nl->rad);
+  free(nl->perm); free(nl->rank); free(nl->sstart); free(nl->slist); free(nl->fstart); free(nl->flist); free(nl->xs); free(nl->ts); free(nl->rad);
   free(nl->cell_start); free(nl->cell_of); free(nl->kind);
   free_tbuf(nl);
   free(nl);
@@ -54,8 +58,18 @@ void vt_neighbor_invalidate(vt_system *s)
   if (s->nl) s->nl->pot = NULL;
 }
 
-static int needs_rebuild(const vt_system *s, const vt_neighbor *nl)
+/* The options a build must have: those asked for, and the full list for a
+ * many-body model. */
+static vt_neighbor_opts wanted_opts(const vt_system *s, const vt_neighbor *nl)
 {
+  vt_neighbor_opts o = nl->asked;
+  if (!vt_potential_is_pairwise(s->pot)) o.full = 1;
+  return o;
+}
+
+static int needs_rebuild(const vt_system *s, const vt_neighbor *nl, const vt_neighbor_opts *o)
+{
+  if (o->full && !nl->opts.full) return 1;
   if (nl->pot != s->pot || nl->n != s->n || nl->sigma_version != s->sigma_version || nl->skin_asked != s->skin)
     return 1;
   for (int k = 0; k < 3; k++) if (nl->box[k] != s->box[k]) return 1;
@@ -128,112 +142,143 @@ static inline double bin_gap2(int o, int c, double xi, double w, int pruned, dou
   return d > 0 ? d * d : 0.0;
 }
 
-static int build(vt_system *s, vt_neighbor *nl)
+/* What the stages of a build share. */
+typedef struct build_ctx {
+  double rc, skin, rl;              /* largest cutoff, skin in use, list radius rc + skin */
+  int exact, nkind, additive;       /* classes tabulated; radii sums usable */
+  double amax;                      /* largest per-particle radius (additive) */
+  double rl2tab[VT_NB_KINDS * VT_NB_KINDS];
+  int nb[3], reach[3];
+  double inv_w[3];
+  int nt;
+  size_t pcut[VT_NB_MAXT + 1], toff[VT_NB_MAXT + 1];
+} build_ctx;
+
+/* Stage 1: the list radius, the skin the box allows, and the state checks
+ * (finite positions, wrapped into the box). A box shorter than 2 (cutoff +
+ * skin) but longer than 2 cutoff keeps the minimum-image convention exact
+ * with a thinner skin (the list is rebuilt more often); only a box under
+ * two cutoffs is refused. */
+static int stage_radius(vt_system *s, build_ctx *c)
 {
-  const size_t n = s->n;
-  double rc = vt_potential_max_cutoff(s->pot, s);
-  double skin = s->skin;
-  if (!(rc > 0 && isfinite(rc))) return vt_error(VT_EINVAL, "potential %s reports cutoff %g", s->pot->type->name, rc);
-  /* A box shorter than 2 (cutoff + skin) but longer than 2 cutoff keeps the
-   * minimum-image convention exact with a thinner skin (the list is rebuilt
-   * more often); only a box under two cutoffs is refused. */
+  c->rc = vt_potential_max_cutoff(s->pot, s);
+  c->skin = s->skin;
+  if (!(c->rc > 0 && isfinite(c->rc)))
+    return vt_error(VT_EINVAL, "potential %s reports cutoff %g", s->pot->type->name, c->rc);
   double lmin = fmin(s->box[0], fmin(s->box[1], s->box[2]));
-  if (lmin < 2.0 * (rc + skin) && lmin > 2.0 * rc) skin = fmax(0.0, (0.5 * lmin - rc) * (1.0 - 1e-12));
-  double rl = rc + skin;
+  if (lmin < 2.0 * (c->rc + c->skin) && lmin > 2.0 * c->rc) c->skin = fmax(0.0, (0.5 * lmin - c->rc) * (1.0 - 1e-12));
+  c->rl = c->rc + c->skin;
   for (int k = 0; k < 3; k++)
-    if (s->box[k] < 2.0 * rl)
+    if (s->box[k] < 2.0 * c->rl)
       return vt_error(VT_ERANGE,
                       "box length %c = %g is shorter than twice the largest cutoff (2 x %g = %g); "
                       "use more particles",
-                      "xyz"[k], s->box[k], rc, 2.0 * rc);
+                      "xyz"[k], s->box[k], c->rc, 2.0 * c->rc);
   int rc_ = vt_system_check_finite(s);
   if (rc_) return rc_;
   vt_system_wrap(s);
+  return 0;
+}
 
-  if (nl->n != n || !nl->sstart) {
-    free(nl->start); free(nl->x0); free(nl->cell_of); free(nl->perm); free(nl->rank); free(nl->xs); free(nl->ts);
-    free(nl->kind); free(nl->rad);
-    free(nl->sstart);
-    free(nl->list); nl->list = NULL; nl->cap = 0;   /* the public list, derived on demand */
-    nl->start = NULL;
-    nl->public_build = 0;
-    nl->sstart = malloc((n + 1) * sizeof *nl->sstart);
-    nl->x0 = malloc(3 * n * sizeof *nl->x0);
-    nl->cell_of = malloc(n * sizeof *nl->cell_of);
-    nl->perm = malloc((n + VT_NEIGHBOR_PAD) * sizeof *nl->perm);
-    nl->rank = malloc((n + 1) * sizeof *nl->rank);
-    /* 32-byte records on 32-byte boundaries: the kernels load them whole */
-    nl->xs = aligned_alloc(64, (4 * (n + VT_NEIGHBOR_PAD) * sizeof *nl->xs + 63) & ~(size_t)63);
-    nl->ts = malloc((n + VT_NEIGHBOR_PAD) * sizeof *nl->ts);
-    nl->kind = malloc((2 * n + VT_NEIGHBOR_PAD) * sizeof *nl->kind);
-    nl->rad = malloc((n + VT_NEIGHBOR_PAD) * sizeof *nl->rad);
-    nl->n = n;
-    if (!nl->sstart || !nl->x0 || !nl->cell_of || !nl->perm || !nl->rank || !nl->xs || !nl->ts || !nl->kind ||
-        !nl->rad) {
-      nl->n = 0;
-      return vt_error(VT_ENOMEM, "out of memory");
-    }
+/* Stage 2: the per-particle arrays for n particles (kept while n is). */
+static int stage_alloc(vt_neighbor *nl, size_t n)
+{
+  if (nl->n == n && nl->sstart) return 0;
+  free(nl->start); free(nl->x0); free(nl->cell_of); free(nl->perm); free(nl->rank); free(nl->xs); free(nl->ts);
+  free(nl->kind); free(nl->rad);
+  free(nl->sstart); free(nl->fstart);
+  free(nl->list); nl->list = NULL; nl->cap = 0;   /* the public list, derived on demand */
+  nl->start = NULL;
+  nl->fstart = NULL;
+  nl->public_build = 0;
+  nl->sstart = malloc((n + 1) * sizeof *nl->sstart);
+  nl->x0 = malloc(3 * n * sizeof *nl->x0);
+  nl->cell_of = malloc(n * sizeof *nl->cell_of);
+  nl->perm = malloc((n + VT_NEIGHBOR_PAD) * sizeof *nl->perm);
+  nl->rank = malloc((n + 1) * sizeof *nl->rank);
+  /* 32-byte records on 32-byte boundaries: the kernels load them whole */
+  nl->xs = aligned_alloc(64, (4 * (n + VT_NEIGHBOR_PAD) * sizeof *nl->xs + 63) & ~(size_t)63);
+  nl->ts = malloc((n + VT_NEIGHBOR_PAD) * sizeof *nl->ts);
+  nl->kind = malloc((2 * n + VT_NEIGHBOR_PAD) * sizeof *nl->kind);
+  nl->rad = malloc((n + VT_NEIGHBOR_PAD) * sizeof *nl->rad);
+  nl->n = n;
+  if (!nl->sstart || !nl->x0 || !nl->cell_of || !nl->perm || !nl->rank || !nl->xs || !nl->ts || !nl->kind ||
+      !nl->rad) {
+    nl->n = 0;
+    return vt_error(VT_ENOMEM, "out of memory");
   }
+  return 0;
+}
 
-  /* Pair radii. When the particles fall into at most VT_NB_KINDS classes of
-   * equal (diameter, type), as in any mixture of species, the squared list
-   * radius (cutoff_ij + skin)^2 of every class pair is tabulated and the
-   * first stage's test is already the exact one (and the largest radius
-   * is exact too, whatever the model's mixing rule). Otherwise (continuous
-   * polydispersity), when the model's cutoffs are sums of per-particle
-   * radii (additive mixing: vt_potential_radius), the first stage tests
-   * (a_p + a_q + skin)^2, enlarged by 1e-12 so that the round-off between
-   * a_p + a_q and the model's cutoff_ij never drops a pair (the kernels
-   * test the model's own cutoff); failing that, the first stage tests the
-   * largest radius and a second stage asks the model for cutoff_ij. */
+/* Stage 3: pair radii. When the particles fall into at most VT_NB_KINDS
+ * classes of equal (diameter, type), as in any mixture of species, the
+ * squared list radius (cutoff_ij + skin)^2 of every class pair is
+ * tabulated and the scan's first test is already the exact one (and the
+ * largest radius is exact too, whatever the model's mixing rule).
+ * Otherwise (continuous polydispersity), when the model's cutoffs are sums
+ * of per-particle radii (additive mixing: vt_potential_radius), the scan
+ * tests (a_p + a_q + skin)^2, enlarged by 1e-12 so that the round-off
+ * between a_p + a_q and the model's cutoff_ij never drops a pair (the
+ * kernels test the model's own cutoff); failing that, the first test is
+ * against the largest radius and a second one asks the model for
+ * cutoff_ij. */
+static int stage_classes(vt_system *s, vt_neighbor *nl, build_ctx *c)
+{
+  const size_t n = s->n;
   double ksig[VT_NB_KINDS];
-  int ktyp[VT_NB_KINDS], nkind = 0, exact = 1;
+  int ktyp[VT_NB_KINDS];
+  c->nkind = 0;
+  c->exact = 1;
   int *kind_i = nl->kind + n + VT_NEIGHBOR_PAD;   /* by particle; nl->kind: by bin order */
   for (size_t i = 0; i < n; i++) {
     int k = 0;
-    while (k < nkind && !(ksig[k] == s->sigma[i] && ktyp[k] == s->type[i])) k++;
-    if (k == nkind) {
-      if (nkind == VT_NB_KINDS) { exact = 0; break; }
-      ksig[k] = s->sigma[i]; ktyp[k] = s->type[i]; nkind++;
+    while (k < c->nkind && !(ksig[k] == s->sigma[i] && ktyp[k] == s->type[i])) k++;
+    if (k == c->nkind) {
+      if (c->nkind == VT_NB_KINDS) { c->exact = 0; break; }
+      ksig[k] = s->sigma[i]; ktyp[k] = s->type[i]; c->nkind++;
     }
     kind_i[i] = k;
   }
-  double rl2tab[VT_NB_KINDS * VT_NB_KINDS];
-  if (exact) {
-    for (int a = 0; a < nkind; a++)
-      for (int b = 0; b < nkind; b++) {
-        double c = vt_potential_cutoff(s->pot, ksig[a], ksig[b], ktyp[a], ktyp[b]);
-        if (c > rc) rc = c;
-        rl2tab[a * VT_NB_KINDS + b] = (c + skin) * (c + skin);
+  if (c->exact) {
+    for (int a = 0; a < c->nkind; a++)
+      for (int b = 0; b < c->nkind; b++) {
+        double cut = vt_potential_cutoff(s->pot, ksig[a], ksig[b], ktyp[a], ktyp[b]);
+        if (cut > c->rc) c->rc = cut;
+        c->rl2tab[a * VT_NB_KINDS + b] = (cut + c->skin) * (cut + c->skin);
       }
-    rl = rc + skin;
+    c->rl = c->rc + c->skin;
   } else {
     memset(nl->kind, 0, (2 * n + VT_NEIGHBOR_PAD) * sizeof *nl->kind);
-    for (int k = 0; k < VT_NB_KINDS * VT_NB_KINDS; k++) rl2tab[k] = rl * rl;
+    for (int k = 0; k < VT_NB_KINDS * VT_NB_KINDS; k++) c->rl2tab[k] = c->rl * c->rl;
   }
-  /* sums of radii (filled in the sort below): every radius must be a number >= 0 */
-  int additive = !exact;
-  double amax = 0.0;
-
+  /* sums of radii (filled in the sort): every radius must be a number >= 0 */
+  c->additive = !c->exact;
+  c->amax = 0.0;
   for (int k = 0; k < 3; k++)
-    if (s->box[k] < 2.0 * rl)
+    if (s->box[k] < 2.0 * c->rl)
       return vt_error(VT_ERANGE,
                       "box length %c = %g is shorter than twice the largest cutoff plus skin (2 x (%g + %g) = %g); "
                       "use more particles or a smaller skin",
-                      "xyz"[k], s->box[k], rc, skin, 2.0 * rl);
+                      "xyz"[k], s->box[k], c->rc, c->skin, 2.0 * c->rl);
+  return 0;
+}
 
-  /* bins */
-  int nb[3], reach[3];
-  double inv_w[3];
+/* Stage 4: bins of width >= rl/2, and the counting sort of the particles
+ * by bin with their sorted copies (positions, diameters, types, classes,
+ * radii). */
+static int stage_sort(vt_system *s, vt_neighbor *nl, build_ctx *c)
+{
+  const size_t n = s->n;
   for (int k = 0; k < 3; k++) {
-    nb[k] = (int)(s->box[k] / (0.5 * rl * (1.0 + 1e-10)));
-    if (nb[k] < 1) nb[k] = 1;
-    double w = s->box[k] / nb[k];
-    inv_w[k] = 1.0 / w;
-    reach[k] = (int)ceil(rl / w - 1e-12);
-    if (reach[k] < 1) reach[k] = 1;
-    if (reach[k] > 2) reach[k] = 2;   /* w >= rl/2; guards round-off only */
+    c->nb[k] = (int)(s->box[k] / (0.5 * c->rl * (1.0 + 1e-10)));
+    if (c->nb[k] < 1) c->nb[k] = 1;
+    double w = s->box[k] / c->nb[k];
+    c->inv_w[k] = 1.0 / w;
+    c->reach[k] = (int)ceil(c->rl / w - 1e-12);
+    if (c->reach[k] < 1) c->reach[k] = 1;
+    if (c->reach[k] > 2) c->reach[k] = 2;   /* w >= rl/2; guards round-off only */
   }
+  const int *nb = c->nb;
   size_t ncells = (size_t)nb[0] * nb[1] * nb[2];
   if (ncells != nl->ncells || !nl->cell_start) {
     free(nl->cell_start);
@@ -245,55 +290,63 @@ static int build(vt_system *s, vt_neighbor *nl)
   memset(cs, 0, (ncells + 1) * sizeof *cs);
   const double *x = s->x, *sig = s->sigma;
   for (size_t i = 0; i < n; i++) {
-    int c = (bin_of(x[3 * i], inv_w[0], nb[0]) * nb[1] + bin_of(x[3 * i + 1], inv_w[1], nb[1])) * nb[2] +
-            bin_of(x[3 * i + 2], inv_w[2], nb[2]);
-    nl->cell_of[i] = c;
-    cs[c + 1]++;
+    int cell = (bin_of(x[3 * i], c->inv_w[0], nb[0]) * nb[1] + bin_of(x[3 * i + 1], c->inv_w[1], nb[1])) * nb[2] +
+               bin_of(x[3 * i + 2], c->inv_w[2], nb[2]);
+    nl->cell_of[i] = cell;
+    cs[cell + 1]++;
   }
-  for (size_t c = 0; c < ncells; c++) cs[c + 1] += cs[c];
-  {
-    size_t *fill = malloc(ncells * sizeof *fill);
-    if (!fill) return vt_error(VT_ENOMEM, "out of memory");
-    memcpy(fill, cs, ncells * sizeof *fill);
-    for (size_t i = 0; i < n; i++) {
-      size_t q = fill[nl->cell_of[i]]++;
-      nl->perm[q] = (int)i;
-      nl->rank[i] = (int)q;
-      nl->xs[4 * q] = x[3 * i];
-      nl->xs[4 * q + 1] = x[3 * i + 1];
-      nl->xs[4 * q + 2] = x[3 * i + 2];
-      nl->xs[4 * q + 3] = sig[i];
-      nl->ts[q] = s->type[i];
-      nl->kind[q] = kind_i[i];
-      if (additive) {
-        const double a = vt_potential_radius(s->pot, sig[i], s->type[i]);
-        nl->rad[q] = a;
-        if (!(a >= 0.0 && a <= rc)) additive = 0;
-        else if (a > amax) amax = a;
-      } else
-        nl->rad[q] = 0.0;
-    }
-    free(fill);
-    /* padding read by whole-vector runs of the first stage, never kept */
-    for (size_t q = n; q < n + VT_NEIGHBOR_PAD; q++) {
-      nl->kind[q] = 0;
-      nl->perm[q] = 0;
-      nl->ts[q] = 1;
+  for (size_t k = 0; k < ncells; k++) cs[k + 1] += cs[k];
+  size_t *fill = malloc(ncells * sizeof *fill);
+  if (!fill) return vt_error(VT_ENOMEM, "out of memory");
+  memcpy(fill, cs, ncells * sizeof *fill);
+  const int *kind_i = nl->kind + n + VT_NEIGHBOR_PAD;
+  for (size_t i = 0; i < n; i++) {
+    size_t q = fill[nl->cell_of[i]]++;
+    nl->perm[q] = (int)i;
+    nl->rank[i] = (int)q;
+    nl->xs[4 * q] = x[3 * i];
+    nl->xs[4 * q + 1] = x[3 * i + 1];
+    nl->xs[4 * q + 2] = x[3 * i + 2];
+    nl->xs[4 * q + 3] = sig[i];
+    nl->ts[q] = s->type[i];
+    nl->kind[q] = c->exact ? kind_i[i] : 0;
+    if (c->additive) {
+      const double a = vt_potential_radius(s->pot, sig[i], s->type[i]);
+      nl->rad[q] = a;
+      if (!(a >= 0.0 && a <= c->rc)) c->additive = 0;
+      else if (a > c->amax) c->amax = a;
+    } else
       nl->rad[q] = 0.0;
-      for (int k = 0; k < 4; k++) nl->xs[4 * q + k] = 0.0;
-    }
+  }
+  free(fill);
+  /* padding read by whole-vector runs of the scan, never kept */
+  for (size_t q = n; q < n + VT_NEIGHBOR_PAD; q++) {
+    nl->kind[q] = 0;
+    nl->perm[q] = 0;
+    nl->ts[q] = 1;
+    nl->rad[q] = 0.0;
+    for (int k = 0; k < 4; k++) nl->xs[4 * q + k] = 0.0;
   }
   nl->ncell[0] = nb[0]; nl->ncell[1] = nb[1]; nl->ncell[2] = nb[2];
-
   nl->brute = 0;
+  return 0;
+}
 
-  /* per-thread buffers */
+/* Stage 5: per-thread buffers, and blocks of about equal work. With a half
+ * stencil a particle scans the stencil's x slabs that come after its own
+ * in sorted order, which near the box's x faces (where the stencil wraps)
+ * is more or fewer than the 2.5 slabs of the interior. Weight each slab so
+ * (slab_weight: the threads' build times then agree within 2%); the list
+ * does not depend on the blocks, only the threads' balance does. */
+static int stage_blocks(const vt_system *s, vt_neighbor *nl, build_ctx *c)
+{
+  const size_t n = s->n;
   int nt = 1;
 #ifdef _OPENMP
   nt = omp_get_max_threads();
 #endif
   if ((size_t)nt > n) nt = n > 0 ? (int)n : 1;
-  if (nt > 256) nt = 256;
+  if (nt > VT_NB_MAXT) nt = VT_NB_MAXT;
   if (nt != nl->nthreads) {
     free_tbuf(nl);
     nl->tbuf = calloc(nt, sizeof *nl->tbuf);
@@ -301,7 +354,48 @@ static int build(vt_system *s, vt_neighbor *nl)
     if (!nl->tbuf || !nl->tcap) { free(nl->tbuf); free(nl->tcap); nl->tbuf = NULL; nl->tcap = NULL; return vt_error(VT_ENOMEM, "out of memory"); }
     nl->nthreads = nt;
   }
+  c->nt = nt;
+  const int *nb = c->nb;
+  const size_t *cs = nl->cell_start;
+  const size_t slab = (size_t)nb[1] * nb[2];
+  double total = 0.0;
+  for (int a = 0; a < nb[0]; a++) total += slab_weight(a, nb[0], c->reach[0]) * (double)(cs[(a + 1) * slab] - cs[a * slab]);
+  size_t *pcut = c->pcut;
+  pcut[0] = 0;
+  int a = 0;
+  double acc = 0.0;
+  for (int t = 1; t < nt; t++) {
+    const double want = total * t / nt;
+    size_t cut = n;
+    for (; a < nb[0]; a++) {
+      const double w = slab_weight(a, nb[0], c->reach[0]);
+      const size_t q0 = cs[a * slab], q1 = cs[(a + 1) * slab];
+      const double slab_cost = w * (double)(q1 - q0);
+      if (acc + slab_cost >= want) {
+        cut = q0 + (size_t)((want - acc) / w);
+        if (cut > q1) cut = q1;
+        break;
+      }
+      acc += slab_cost;
+    }
+    pcut[t] = cut < pcut[t - 1] ? pcut[t - 1] : cut;
+  }
+  pcut[nt] = n;
+  return 0;
+}
 
+/* Stage 6: the scan. Each thread appends the partners q > p of its block
+ * of sorted particles p to its own buffer (sstart[p + 1] = their count). */
+static int stage_scan(const vt_system *s, vt_neighbor *nl, build_ctx *c)
+{
+  const int *nb = c->nb, *reach = c->reach;
+  const double *inv_w = c->inv_w;
+  const size_t *cs = nl->cell_start;
+  const double skin = c->skin, rl = c->rl;
+  const int exact = c->exact, additive = c->additive;
+  const double amax = c->amax;
+  const double *rl2tab = c->rl2tab;
+  const int nt = c->nt;
   const double bx = s->box[0], by = s->box[1], bz = s->box[2];
   const double hx = 0.5 * bx, hy = 0.5 * by, hz = 0.5 * bz;
   const int *ts = nl->ts;
@@ -312,41 +406,7 @@ static int build(vt_system *s, vt_neighbor *nl)
   const double *rad_all = nl->rad;
   const double grow = 1.0 + 1e-12;   /* the radius sums' allowance for round-off */
   int failed = 0;
-  size_t toff[257], pcut[257];
-  /* Blocks of about equal work: with a half stencil a particle scans the
-   * stencil's x slabs that come after its own in sorted order, which near
-   * the box's x faces (where the stencil wraps) is more or fewer than the
-   * 2.5 slabs of the interior. Weight each slab so (slab_weight: the
-   * threads' build times then agree within 2%); the list does not depend
-   * on the blocks, only the threads' balance does. */
-  {
-    const size_t slab = (size_t)nb[1] * nb[2];
-    double total = 0.0;
-    for (int a = 0; a < nb[0]; a++) {
-      total += slab_weight(a, nb[0], reach[0]) * (double)(cs[(a + 1) * slab] - cs[a * slab]);
-    }
-    pcut[0] = 0;
-    int a = 0;
-    double acc = 0.0;
-    for (int t = 1; t < nt; t++) {
-      const double want = total * t / nt;
-      size_t cut = n;
-      for (; a < nb[0]; a++) {
-        const double w = slab_weight(a, nb[0], reach[0]);
-        const size_t q0 = cs[a * slab], q1 = cs[(a + 1) * slab];
-        const double slab_cost = w * (double)(q1 - q0);
-        if (acc + slab_cost >= want) {
-          cut = q0 + (size_t)((want - acc) / w);
-          if (cut > q1) cut = q1;
-          break;
-        }
-        acc += slab_cost;
-      }
-      pcut[t] = cut < pcut[t - 1] ? pcut[t - 1] : cut;
-    }
-    pcut[nt] = n;
-  }
-  /* the longest row of bins bounds one run of the first stage; the stencil
+  /* the longest row of bins bounds one run of the first test; the stencil
    * (at most 5 x 5 rows) bounds the candidates of one particle */
   size_t row_max = 0;
   for (size_t r = 0; r < (size_t)nb[0] * nb[1]; r++) {
@@ -359,7 +419,7 @@ static int build(vt_system *s, vt_neighbor *nl)
   double rl2max[VT_NB_KINDS], wb[3];
   for (int a = 0; a < VT_NB_KINDS; a++) {
     rl2max[a] = exact ? 0.0 : rl * rl;
-    for (int b = 0; exact && a < nkind && b < nkind; b++)
+    for (int b = 0; exact && a < c->nkind && b < c->nkind; b++)
       if (rl2tab[a * VT_NB_KINDS + b] > rl2max[a]) rl2max[a] = rl2tab[a * VT_NB_KINDS + b];
   }
   for (int k = 0; k < 3; k++) wb[k] = s->box[k] / nb[k];
@@ -372,11 +432,11 @@ static int build(vt_system *s, vt_neighbor *nl)
     t = omp_get_thread_num();
 #endif
     /* thread t takes a contiguous block of the sorted particles */
-    const size_t p0 = pcut[t], p1 = pcut[t + 1];
+    const size_t p0 = c->pcut[t], p1 = c->pcut[t + 1];
     int *buf = nl->tbuf[t];
     size_t cap = nl->tcap[t], len = 0;
-    /* candidates passing the first stage (sorted index q), and the first
-     * stage's verdicts on one contiguous range of bins */
+    /* candidates passing the first test (sorted index q), and the first
+     * test's verdicts on one contiguous range of bins */
     int *cand = malloc(cand_cap * sizeof *cand);
     int *keep = malloc((row_max + VT_NEIGHBOR_PAD) * sizeof *keep);
     if (!cand || !keep) {
@@ -385,8 +445,8 @@ static int build(vt_system *s, vt_neighbor *nl)
       failed = 1;
     }
     for (size_t p = p0; p < p1 && cand && keep; p++) {
-      const int c = nl->cell_of[nl->perm[p]];
-      const int cxx = c / nb12, cy = (c - cxx * nb12) / nb[2], cz = c - cxx * nb12 - cy * nb[2];
+      const int cell = nl->cell_of[nl->perm[p]];
+      const int cxx = cell / nb12, cy = (cell - cxx * nb12) / nb[2], cz = cell - cxx * nb12 - cy * nb[2];
       int sx[8], sy[8];  /* reach <= 2: at most 5 bins per axis */
       const int mx = axis_stencil(cxx, nb[0], reach[0], sx);
       const int my = axis_stencil(cy, nb[1], reach[1], sy);
@@ -486,10 +546,20 @@ static int build(vt_system *s, vt_neighbor *nl)
     free(keep);
     nl->tbuf[t] = buf;
     nl->tcap[t] = cap;
-    toff[t + 1] = len;
+    c->toff[t + 1] = len;
   }
   if (failed) return vt_error(VT_ENOMEM, "out of memory building the neighbor list");
+  return 0;
+}
 
+/* Stage 7: the threads' buffers concatenated into the half list (the
+ * blocks are in sorted order: each buffer is one piece), and the reference
+ * positions of the rebuild check. */
+static int stage_concat(const vt_system *s, vt_neighbor *nl, build_ctx *c)
+{
+  const size_t n = s->n;
+  const int nt = c->nt;
+  size_t *toff = c->toff, *sstart = nl->sstart;
   toff[0] = 0;
   for (int t = 0; t < nt; t++) toff[t + 1] += toff[t];
   size_t total = toff[nt];
@@ -502,7 +572,6 @@ static int build(vt_system *s, vt_neighbor *nl)
     if (!nl->slist) { nl->scap = 0; return vt_error(VT_ENOMEM, "out of memory for %zu neighbor pairs", total); }
   }
   int *slist = nl->slist;
-  /* the blocks are in sorted order: each thread's buffer is one piece */
 #pragma omp parallel num_threads(nt)
   {
     int t = 0;
@@ -510,13 +579,60 @@ static int build(vt_system *s, vt_neighbor *nl)
     t = omp_get_thread_num();
 #endif
     if (toff[t + 1] > toff[t]) memcpy(slist + toff[t], nl->tbuf[t], (toff[t + 1] - toff[t]) * sizeof *slist);
-    /* and a share of the reference positions of the rebuild check */
     const size_t i0 = n * (size_t)t / nt, i1 = n * (size_t)(t + 1) / nt;
     if (i1 > i0) memcpy(nl->x0 + 3 * i0, s->x + 3 * i0, 3 * (i1 - i0) * sizeof(double));
   }
   for (int k = 0; k < VT_NEIGHBOR_PAD; k++) slist[total + k] = 0;
-  nl->cutoff = rc;
-  nl->skin = skin;
+  return 0;
+}
+
+/* Stage 8 (option full): the full list from the half one, a transpose.
+ * Partners of sorted p: first every q < p that lists p (in increasing q),
+ * then p's own half-list partners in their order. O(pairs), serial (its
+ * cost is a small part of the scan's). */
+static int stage_full(vt_neighbor *nl)
+{
+  const size_t n = nl->n, half = nl->sstart[n], total = 2 * half;
+  if (!nl->fstart && !(nl->fstart = malloc((n + 1) * sizeof *nl->fstart)))
+    return vt_error(VT_ENOMEM, "out of memory");
+  if (total + VT_NEIGHBOR_PAD > nl->fcap || !nl->flist) {
+    free(nl->flist);
+    nl->fcap = total + total / 8 + 2 * VT_NEIGHBOR_PAD;
+    nl->flist = malloc(nl->fcap * sizeof *nl->flist);
+    if (!nl->flist) { nl->fcap = 0; return vt_error(VT_ENOMEM, "out of memory for %zu neighbor entries", total); }
+  }
+  size_t *fs = nl->fstart, *pos = malloc((n + 1) * sizeof *pos);
+  if (!pos) return vt_error(VT_ENOMEM, "out of memory");
+  const size_t *ss = nl->sstart;
+  const int *sl = nl->slist;
+  int *fl = nl->flist;
+  /* lower partners of q: how often q appears in earlier rows */
+  memset(fs, 0, (n + 1) * sizeof *fs);
+  for (size_t e = 0; e < half; e++) fs[sl[e] + 1]++;
+  for (size_t p = 0; p < n; p++) fs[p + 1] += fs[p] + (ss[p + 1] - ss[p]);
+  for (size_t p = 0; p < n; p++) pos[p] = fs[p];
+  for (size_t p = 0; p < n; p++)
+    for (size_t e = ss[p]; e < ss[p + 1]; e++) fl[pos[sl[e]]++] = (int)p;
+  for (size_t p = 0; p < n; p++) {
+    memcpy(fl + pos[p], sl + ss[p], (ss[p + 1] - ss[p]) * sizeof *fl);
+  }
+  free(pos);
+  for (int k = 0; k < VT_NEIGHBOR_PAD; k++) fl[total + k] = 0;
+  return 0;
+}
+
+static int build(vt_system *s, vt_neighbor *nl, const vt_neighbor_opts *opts)
+{
+  build_ctx c;
+  int rc;
+  if ((rc = stage_radius(s, &c)) || (rc = stage_alloc(nl, s->n)) || (rc = stage_classes(s, nl, &c)) ||
+      (rc = stage_sort(s, nl, &c)) || (rc = stage_blocks(s, nl, &c)) || (rc = stage_scan(s, nl, &c)) ||
+      (rc = stage_concat(s, nl, &c)))
+    return rc;
+  if (opts->full && (rc = stage_full(nl))) return rc;
+  nl->opts = *opts;
+  nl->cutoff = c.rc;
+  nl->skin = c.skin;
   nl->skin_asked = s->skin;
   memcpy(nl->box, s->box, sizeof nl->box);
   nl->sigma_version = s->sigma_version;
@@ -524,7 +640,6 @@ static int build(vt_system *s, vt_neighbor *nl)
   nl->builds++;
   return 0;
 }
-
 /* The public list from the private one: each pair (p, q) becomes partner
  * max(i, j) of min(i, j) in the system's indices, and every particle's
  * partners are sorted (so the list does not depend on the bins). Two
@@ -584,10 +699,22 @@ int vt_neighbor_refresh(vt_system *s, int *rebuilt)
     s->nl = calloc(1, sizeof *s->nl);
     if (!s->nl) return vt_error(VT_ENOMEM, "out of memory");
   }
-  if (s->nl->pot && !needs_rebuild(s, s->nl)) return 0;
-  int rc = build(s, s->nl);
+  const vt_neighbor_opts o = wanted_opts(s, s->nl);
+  if (s->nl->pot && !needs_rebuild(s, s->nl, &o)) return 0;
+  int rc = build(s, s->nl, &o);
   if (rc) { s->nl->pot = NULL; return rc; }
   if (rebuilt) *rebuilt = 1;
+  return 0;
+}
+
+int vt_neighbor_set_opts(vt_system *s, const vt_neighbor_opts *opts)
+{
+  if (!opts) return vt_error(VT_EINVAL, "neighbor options: NULL");
+  if (!s->nl) {
+    s->nl = calloc(1, sizeof *s->nl);
+    if (!s->nl) return vt_error(VT_ENOMEM, "out of memory");
+  }
+  s->nl->asked = *opts;
   return 0;
 }
 

@@ -2,7 +2,7 @@
  * cutoff_ij + skin, rebuilt when any particle has moved more than skin/2
  * since the last build, or when diameters, types, box or potential changed.
  *
- * Two forms of the same pairs:
+ * Two forms of the same pairs (and a third as an option):
  *  - the private one the force kernels read: at each build the particles are
  *    sorted by bin (perm), and the half list pairs sorted positions q > p
  *    (sstart/slist). Kernels work on copies of x, sigma and type in that
@@ -12,7 +12,12 @@
  *  - the public half list in the system's own indices (start/list: each pair
  *    once, j > i, partners of i in increasing j), derived from the private
  *    one when vt_neighbor_update is called (the Hessian, virial analyses and
- *    other readers); vt_system_compute does not need it.
+ *    other readers); vt_system_compute does not need it;
+ *  - with the option full (vt_neighbor_opts; always for a many-body model),
+ *    the full private list fstart/flist: for sorted p every partner q != p,
+ *    first those q < p (ascending), then p's half-list partners. It is a
+ *    transpose of the half list in the same build, so both hold the same
+ *    pairs.
  * Built with OpenMP on bins of width >= (cutoff + skin)/2 (any box that is
  * at least twice the cutoff + skin: stencils that would wrap onto the same
  * bin visit it once), in one pass: each thread fills its own buffer for a
@@ -27,6 +32,16 @@
 
 struct vt_system;
 struct vt_potential;
+
+/* Options of a list: what a build produces besides the half list. Set by
+ * vt_neighbor_set_opts (kept across rebuilds); a many-body model gets the
+ * full list whatever is asked. A field left 0 is the default, so a
+ * zero-initialized struct is the plain half list. */
+typedef struct vt_neighbor_opts {
+  /* Also the full list (private, bin order): every partner q != p of each
+   * sorted particle p, i.e. each pair twice (fstart/flist). */
+  int full;
+} vt_neighbor_opts;
 
 /* The list is followed by this many valid particle indices (zeros), so
  * vector loops may read whole vectors past the end of a particle's list. */
@@ -69,6 +84,12 @@ struct vt_neighbor {
   int nthreads;
   int **tbuf;             /* per-thread pair buffers */
   size_t *tcap;
+  /* the full private list (opts.full): partners q != p of sorted p */
+  size_t *fstart;         /* n+1 offsets into flist */
+  int *flist;             /* then VT_NEIGHBOR_PAD zeros */
+  size_t fcap;
+  vt_neighbor_opts opts;  /* the options of the last build */
+  vt_neighbor_opts asked; /* the options asked for (vt_neighbor_set_opts) */
 };
 typedef struct vt_neighbor vt_neighbor;
 
@@ -81,6 +102,9 @@ int vt_neighbor_update(struct vt_system *s, int *rebuilt);
 /* The same for the private (bin-sorted) list only: what the force kernels
  * need; the public list is derived later, if someone asks for it. */
 int vt_neighbor_refresh(struct vt_system *s, int *rebuilt);
+/* Ask for list options (copied; they take effect at the next update or
+ * refresh, rebuilding if the current list lacks them). */
+int vt_neighbor_set_opts(struct vt_system *s, const vt_neighbor_opts *opts);
 /* Force a rebuild at the next update. */
 void vt_neighbor_invalidate(struct vt_system *s);
 void vt_neighbor_free(vt_neighbor *nl);

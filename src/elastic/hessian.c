@@ -78,6 +78,8 @@ void vt_hessian_free(vt_hessian *H)
   free(H->pi); free(H->pj); free(H->rij); free(H->du); free(H->d2u); free(H->pstart);
   free(H->kappa_all); free(H->omega_all);
   free(H->Kb); free(H->D);
+  if (H->general) { free(H->bstart); free(H->bj); }
+  free(H->sT);
   free(H);
 }
 
@@ -99,8 +101,8 @@ static size_t gather_pairs(vt_hessian *H, const vt_system *s, size_t i, size_t k
     double rc = H->range * vt_potential_cutoff(pot, s->sigma[i], s->sigma[j], s->type[i], s->type[j]);
     if (!(r2 < rc * rc)) continue;
     if (H->pi) {
-      double du, d2u, r = sqrt(r2);
-      vt_potential_pair(pot, r, s->sigma[i], s->sigma[j], s->type[i], s->type[j], NULL, &du, &d2u);
+      double du = NAN, d2u = NAN, r = sqrt(r2);   /* a many-body model has no pair derivatives */
+      if (!H->general) vt_potential_pair(pot, r, s->sigma[i], s->sigma[j], s->type[i], s->type[j], NULL, &du, &d2u);
       /* insertion by j keeps columns sorted */
       size_t p = k;
       while (p > k0 && (size_t)H->pj[p - 1] > j) {
@@ -124,19 +126,22 @@ static int snapshot(vt_hessian *H, vt_system *s)
   /* a preconditioner (an incomplete factor, for a minimizer) needs no
    * stresses: forces and energy cost half as much */
   const int stresses = !(H->incomplete > 0);
-  int rc = vt_system_compute(s, stresses ? VT_ENERGY | VT_VIRIAL | VT_PSPLIT : VT_ENERGY);
+  /* the p+/p- split exists for pair models only */
+  const unsigned split = H->general ? 0u : VT_PSPLIT;
+  int rc = vt_system_compute(s, stresses ? VT_ENERGY | VT_VIRIAL | split : VT_ENERGY);
   if (rc) return rc;
   rc = vt_neighbor_update(s, NULL);
   if (rc) return rc;
   H->st.energy = s->energy;
   for (int a = 0; a < 6; a++) H->st.virial[a] = stresses ? s->virial[a] : NAN;
-  H->st.w_plus = stresses ? s->w_plus : NAN;
-  H->st.w_minus = stresses ? s->w_minus : NAN;
+  H->st.w_plus = stresses && !H->general ? s->w_plus : NAN;
+  H->st.w_minus = stresses && !H->general ? s->w_minus : NAN;
   double fmax = 0;
   for (size_t k = 0; k < 3 * n; k++) fmax = fmax > fabs(s->f[k]) ? fmax : fabs(s->f[k]);
   H->st.fmax = fmax;
   memcpy(H->box, s->box, sizeof H->box);
   H->volume = vt_system_volume(s);
+  H->cutoff = s->nl->cutoff;
   /* a refresh reuses the arrays (fresh memory of this size costs page faults) */
   if (vt_resize_array(&H->x, 3 * n, sizeof(double)) || vt_resize_array(&H->mass, n, sizeof(double)) ||
       vt_resize_array(&H->pstart, n + 1, sizeof(size_t)))
@@ -180,7 +185,7 @@ static int snapshot(vt_hessian *H, vt_system *s)
                       "modes besides the three translations", i + 1);
     }
   free(has);
-  for (size_t k = 0; k < np; k++)
+  for (size_t k = 0; k < np && !H->general; k++)
     if (!isfinite(H->du[k]) || !isfinite(H->d2u[k]))
       return vt_error(VT_ENONFINITE, "hessian: pair (%d, %d) has non-finite derivatives", H->pi[k] + 1, H->pj[k] + 1);
   return 0;
@@ -194,16 +199,23 @@ static int snapshot(vt_hessian *H, vt_system *s)
 static int assemble(vt_hessian *H)
 {
   const size_t n = H->n, np = H->npairs, dim = H->dim;
-  if (vt_resize_array(&H->Kb, 9 * np, sizeof *H->Kb) || vt_resize_array(&H->D, 9 * n, sizeof *H->D))
-    return vt_error(VT_ENOMEM, "hessian: out of memory");
+  if (!H->general) {
+    if (vt_resize_array(&H->Kb, 9 * np, sizeof *H->Kb) || vt_resize_array(&H->D, 9 * n, sizeof *H->D))
+      return vt_error(VT_ENOMEM, "hessian: out of memory");
+    double *Kb = H->Kb, *D = H->D;
+    memset(D, 0, 9 * n * sizeof *D);
+    #pragma omp parallel for schedule(static)
+    for (size_t k = 0; k < np; k++) vt_pair_block(H, k, Kb + 9 * k);
+    for (size_t k = 0; k < np; k++) {       /* H_ii = sum_j K_ij (serial: deterministic, cheap) */
+      double *a = D + 9 * (size_t)H->pi[k], *b = D + 9 * (size_t)H->pj[k];
+      for (int q = 0; q < 9; q++) { a[q] += Kb[9 * k + q]; b[q] += Kb[9 * k + q]; }
+    }
+    H->bstart = H->pstart;
+    H->bj = H->pj;
+    H->nblocks = np;
+  }   /* else: vt_hessian_general_blocks filled them */
   double *Kb = H->Kb, *D = H->D;
-  memset(D, 0, 9 * n * sizeof *D);
-  #pragma omp parallel for schedule(static)
-  for (size_t k = 0; k < np; k++) vt_pair_block(H, k, Kb + 9 * k);
-  for (size_t k = 0; k < np; k++) {       /* H_ii = sum_j K_ij (serial: deterministic, cheap) */
-    double *a = D + 9 * (size_t)H->pi[k], *b = D + 9 * (size_t)H->pj[k];
-    for (int q = 0; q < 9; q++) { a[q] += Kb[9 * k + q]; b[q] += Kb[9 * k + q]; }
-  }
+  const size_t nbk = H->nblocks;
   if (H->shift > 0) {
     double tr = 0;
     for (size_t i = 0; i < n; i++) tr += D[9 * i] + D[9 * i + 4] + D[9 * i + 8];
@@ -211,7 +223,7 @@ static int assemble(vt_hessian *H)
     if (!(H->mu > 0)) H->mu = H->shift;   /* no interactions at all: an absolute shift */
     for (size_t i = 0; i < n; i++) { D[9 * i] += H->mu; D[9 * i + 4] += H->mu; D[9 * i + 8] += H->mu; }
   }
-  size_t nnz = 6 * n + 9 * np;
+  size_t nnz = 6 * n + 9 * nbk;
   if (H->incomplete > 0) {   /* the incomplete factor is built from the blocks alone */
     if (H->A) cholmod_l_free_sparse(&H->A, &H->cc);
     return 0;
@@ -219,14 +231,14 @@ static int assemble(vt_hessian *H)
   if (H->A && H->A->nzmax < nnz) cholmod_l_free_sparse(&H->A, &H->cc);   /* else a refresh reuses it */
   if (!H->A) H->A = cholmod_l_allocate_sparse(dim, dim, nnz, 1, 1, -1, CHOLMOD_REAL, &H->cc);
   if (!H->A) {
-    free(H->Kb); free(H->D); H->Kb = H->D = NULL;
+    if (!H->general) { free(H->Kb); free(H->D); H->Kb = H->D = NULL; }
     return vt_error(VT_ENOMEM, "hessian: out of memory for the sparse matrix (%zu entries)", nnz);
   }
   SuiteSparse_long *Ap = H->A->p, *Ai = H->A->i;
   double *Ax = H->A->x;
   Ap[0] = 0;
   for (size_t i = 0; i < n; i++) {
-    size_t npi = H->pstart[i + 1] - H->pstart[i];
+    size_t npi = H->bstart[i + 1] - H->bstart[i];
     for (int a = 0; a < 3; a++) Ap[3 * i + a + 1] = Ap[3 * i + a] + (SuiteSparse_long)(3 - a + 3 * npi);
   }
   #pragma omp parallel for schedule(static)
@@ -234,11 +246,14 @@ static int assemble(vt_hessian *H)
     for (int a = 0; a < 3; a++) {
       SuiteSparse_long q = Ap[3 * i + a];
       for (int b = a; b < 3; b++) { Ai[q] = (SuiteSparse_long)(3 * i + b); Ax[q++] = D[9 * i + 3 * b + a]; }
-      for (size_t k = H->pstart[i]; k < H->pstart[i + 1]; k++)
-        for (int b = 0; b < 3; b++) { Ai[q] = (SuiteSparse_long)(3 * (size_t)H->pj[k] + b); Ax[q++] = -Kb[9 * k + 3 * b + a]; }
+      /* row 3j+b of column 3i+a: H_ji[b][a] = H_ij[a][b] = -Kb[3a+b] (K
+       * symmetric for pairs) */
+      for (size_t k = H->bstart[i]; k < H->bstart[i + 1]; k++)
+        for (int b = 0; b < 3; b++) { Ai[q] = (SuiteSparse_long)(3 * (size_t)H->bj[k] + b); Ax[q++] = -Kb[9 * k + 3 * a + b]; }
     }
   }
-  free(H->Kb); free(H->D); H->Kb = H->D = NULL;
+  /* general objects keep their blocks (apply, dense and strains read them) */
+  if (!H->general) { free(H->Kb); free(H->D); H->Kb = H->D = NULL; }
   return 0;
 }
 
@@ -261,7 +276,7 @@ static int factorize(vt_hessian *H, const double *Kb, const double *D)
      * for exact solves (an approximate one would never relax the held
      * particle's force); the diagonal shift makes the whole matrix positive
      * definite, and solves are projected as usual */
-    return vt_ichol_factor(&H->ic, cc, H->n, H->pstart, H->pj, Kb, D, H->incomplete, 0.0, H->same_pattern);
+    return vt_ichol_factor(&H->ic, cc, H->n, H->bstart, H->bj, Kb, D, H->incomplete, 0.0, H->same_pattern);
   }
   vt_ichol_free(&H->ic);
   /* the leading nr x nr block: the last particle's rows come last in every
@@ -338,6 +353,9 @@ static int set_opts(vt_hessian *H, const vt_hessian_opts *opts)
   if (opts && !(opts->incomplete >= 0 && opts->incomplete < 1))
     return vt_error(VT_EINVAL, "hessian: incomplete (a drop tolerance) must be in [0, 1) (got %g)", opts->incomplete);
   H->range = opts && opts->range > 0 ? opts->range : 1.0;
+  if (H->general && H->range != 1.0)
+    return vt_error(VT_EINVAL, "hessian: range < 1 (dropping the farther pairs) is for pair potentials; "
+                    "a many-body model's Hessian is complete");
   H->incomplete = opts ? opts->incomplete : 0.0;
   return 0;
 }
@@ -353,6 +371,10 @@ int vt_hessian_create(vt_system *s, const vt_hessian_opts *opts, vt_hessian **ou
 {
   *out = NULL;
   if (!s->pot) return vt_error(VT_EINVAL, "hessian: the system has no potential");
+  /* a many-body model must supply its blocks */
+  if (!vt_potential_is_pairwise(s->pot) && !s->pot->type->hessian)
+    return vt_error(VT_EINVAL, "hessian: the many-body model %s supplies no second derivatives", s->pot->type->name);
+  int rc;
   if (s->n < 2) return vt_error(VT_EINVAL, "hessian: needs at least 2 particles (got %zu)", s->n);
   if (3 * s->n > (size_t)1 << 40) return vt_error(VT_ERANGE, "hessian: %zu particles is too many", s->n);
   vt_hessian *H = calloc(1, sizeof *H);
@@ -360,9 +382,11 @@ int vt_hessian_create(vt_system *s, const vt_hessian_opts *opts, vt_hessian **ou
   H->n = s->n;
   H->dim = 3 * s->n;
   H->nr = H->dim - 3;
-  int rc = set_opts(H, opts);
+  H->general = !vt_potential_is_pairwise(s->pot);
+  rc = set_opts(H, opts);
   if (rc) { free(H); return rc; }
   rc = snapshot(H, s);
+  if (!rc && H->general) rc = vt_hessian_general_blocks(H, s);
   if (rc) { vt_hessian_free(H); return rc; }
   if (!cholmod_l_start(&H->cc)) { vt_hessian_free(H); return vt_error(VT_ENOMEM, "hessian: CHOLMOD could not start"); }
   H->cc_started = 1;
@@ -377,6 +401,8 @@ int vt_hessian_refresh(vt_hessian *H, vt_system *s, const vt_hessian_opts *opts)
   if (s->n != H->n)
     return vt_error(VT_EINVAL, "hessian: a refresh needs the same number of particles (%zu, not %zu)", H->n, s->n);
   if (!s->pot) return vt_error(VT_EINVAL, "hessian: the system has no potential");
+  if (H->general != !vt_potential_is_pairwise(s->pot))
+    return vt_error(VT_EINVAL, "hessian: a refresh needs a potential of the same kind (pairwise or many-body)");
   int rc = set_opts(H, opts);
   if (rc) return rc;
   int *opi = H->pi, *opj = H->pj;
@@ -385,10 +411,19 @@ int vt_hessian_refresh(vt_hessian *H, vt_system *s, const vt_hessian_opts *opts)
   H->kappa_all = H->omega_all = NULL;
   H->pi = H->pj = NULL;
   H->npairs = 0;
+  /* a general object compares its block pattern (kept aside) */
+  size_t *obs = NULL, onb = H->nblocks;
+  int *obj = NULL;
+  if (H->general) { obs = H->bstart; obj = H->bj; H->bstart = NULL; H->bj = NULL; }
   rc = snapshot(H, s);
+  if (!rc && H->general) rc = vt_hessian_general_blocks(H, s);
   int same = !rc && H->npairs == onp && (onp == 0 || (memcmp(opi, H->pi, onp * sizeof *opi) == 0 &&
                                                      memcmp(opj, H->pj, onp * sizeof *opj) == 0));
+  if (H->general)
+    same = same && obs && H->nblocks == onb && memcmp(obs, H->bstart, (H->n + 1) * sizeof *obs) == 0 &&
+           (onb == 0 || memcmp(obj, H->bj, onb * sizeof *obj) == 0);
   free(opi); free(opj);
+  if (H->general) { free(obs); free(obj); }
   if (!same && H->L) cholmod_l_free_factor(&H->L, &H->cc);
   if (rc) return rc;
   H->refreshes++;
@@ -405,7 +440,7 @@ void vt_hessian_refresh_stats(const vt_hessian *H, long *refreshes, long *reused
 
 size_t vt_hessian_n(const vt_hessian *H) { return H->n; }
 size_t vt_hessian_npairs(const vt_hessian *H) { return H->npairs; }
-size_t vt_hessian_nnz(const vt_hessian *H) { return 6 * H->n + 9 * H->npairs; }
+size_t vt_hessian_nnz(const vt_hessian *H) { return 6 * H->n + 9 * H->nblocks; }
 double vt_hessian_volume(const vt_hessian *H) { return H->volume; }
 void vt_hessian_state_get(const vt_hessian *H, vt_hessian_state *st) { *st = H->st; }
 
@@ -449,7 +484,8 @@ void vt_hessian_apply(const vt_hessian *H, int mass_weighted, const double *x, d
     x = t;
   }
   memset(y, 0, 3 * n * sizeof(double));
-  for (size_t k = 0; k < H->npairs; k++) {
+  if (H->general) vt_hessian_general_apply(H, x, y);
+  for (size_t k = 0; k < H->npairs && !H->general; k++) {
     double K[9], d[3];
     vt_pair_block(H, k, K);
     size_t i = (size_t)H->pi[k], j = (size_t)H->pj[k];
@@ -473,7 +509,8 @@ int vt_hessian_dense(const vt_hessian *H, int mass_weighted, double *out)
 {
   const size_t dim = H->dim;
   memset(out, 0, dim * dim * sizeof(double));
-  for (size_t k = 0; k < H->npairs; k++) {
+  if (H->general) vt_hessian_general_dense(H, out);
+  for (size_t k = 0; k < H->npairs && !H->general; k++) {
     double K[9];
     vt_pair_block(H, k, K);
     size_t i = (size_t)H->pi[k], j = (size_t)H->pj[k];

@@ -10,6 +10,8 @@
 #include "core/error.h"
 #include "elastic/hessian.h"
 
+struct vt_system;
+
 /* An incomplete Cholesky factor (ichol.c): a preconditioner for minimizers,
  * used instead of CHOLMOD's complete factor when opts.incomplete > 0. */
 typedef struct vt_ichol {
@@ -31,6 +33,7 @@ struct vt_hessian {
   size_t n, dim;          /* particles, 3n */
   size_t nr;              /* 3n - 3: the factorized block (last particle held fixed) */
   double box[3], volume;
+  double cutoff;          /* largest pair cutoff (the list's) */
   double *x;              /* 3n snapshot positions */
   double *mass;           /* n */
   double msum;
@@ -49,8 +52,18 @@ struct vt_hessian {
   double incomplete;      /* > 0: the drop tolerance of an incomplete factor (opts) */
   vt_ichol ic;            /* that factor (instead of L) */
   int same_pattern;       /* the last refresh kept the pairs (the orderings still hold) */
-  double *Kb, *D;         /* the blocks of the last assembly (9 per pair, 9 per particle):
-                             incomplete objects keep their memory for the next refresh */
+  double *Kb, *D;         /* the blocks of the last assembly (9 per block, 9 per particle):
+                             incomplete and general objects keep them */
+  /* The block pattern: for i, partners bj[bstart[i] .. bstart[i+1]) > i
+   * ascending, Kb = -H_ij. A pair model's blocks are its pairs (bstart,
+   * bj are pstart, pj; Kb = K symmetric); a many-body model's (general)
+   * are every pair its terms couple (hessian_general.c). */
+  int general;
+  double sC[81];          /* general: Born tensor, Born(E) = sum E_ab E_cd sC[27a + 9b + 3c + d] */
+  double *sT;             /* general: 27 per particle, Xi_i,a = sum_cd sT[27i + 9a + 3c + d] E_cd */
+  size_t nblocks;
+  size_t *bstart;
+  int *bj;
   /* CHOLMOD */
   cholmod_common cc;
   int cc_started;
@@ -104,6 +117,7 @@ static inline int vt_resize_array(void *pp, size_t n, size_t sz)
  * shift alpha (of the Jacobi-scaled matrix, doubled on breakdown).
  * keep_order: the pairs are those of ic's last factor, whose ordering is
  * reused (it depends on the pattern only). */
+/* (General blocks: Kb = -H_ij, not symmetric; H_ji = H_ij^T is used.) */
 int vt_ichol_factor(vt_ichol *ic, cholmod_common *cc, size_t nb, const size_t *pstart, const int *pj,
                     const double *Kb, const double *D, double tau, double alpha, int keep_order);
 /* b (3 nb) <- M^-1 b; y: 4 nb doubles of workspace, 32-byte aligned. */
@@ -112,6 +126,14 @@ void vt_ichol_free(vt_ichol *ic);
 /* VT_EINVAL naming `what` when H holds an incomplete factor (whose solves
  * are approximate: fine for minimizers, wrong for physical quantities). */
 int vt_hessian_need_complete(const vt_hessian *H, const char *what);
+
+/* General blocks (hessian_general.c): fill bstart, bj, Kb, D and nblocks
+ * from the model's hessian(); y = H x (no shift); the dense matrix (no
+ * shift); the strain force Xi and Born term for strain E from the blocks. */
+int vt_hessian_general_blocks(vt_hessian *H, struct vt_system *s);
+void vt_hessian_general_apply(const vt_hessian *H, const double *x, double *y);
+void vt_hessian_general_dense(const vt_hessian *H, double *out);
+void vt_hessian_general_strain(const vt_hessian *H, const double E[9], double *xi, double *born);
 
 /* Subtract the mean over particles of each Cartesian component (weighted
  * by w if non-NULL): projection orthogonal to uniform translations. */

@@ -164,8 +164,9 @@ static void permuted(struct vt_ichol_ws *B, size_t nb, const size_t *pstart, con
     for (int a = 0; a < 3; a++)
       for (int b = 0; b < 3; b++) B->Bd[9 * J + 3 * a + b] = D[9 * P + 3 * a + b] * scale[3 * P + a] * scale[3 * P + b];
   }
-  /* pair (i, j) goes to block column min(inv i, inv j); its block is -K
-   * either way round (K is symmetric) */
+  /* pair (i, j) goes to block column min(inv i, inv j); its block is
+   * H_ij = -K(i,j) as row i, or its transpose as row j (the same for a
+   * symmetric pair K) */
   for (size_t i = 0; i < nb; i++)
     for (size_t k = pstart[i]; k < pstart[i + 1]; k++) {
       size_t a = (size_t)inv[i], b = (size_t)inv[pj[k]];
@@ -180,7 +181,8 @@ static void permuted(struct vt_ichol_ws *B, size_t nb, const size_t *pstart, con
       B->Bi[w] = (uint32_t)(a < b ? b : a);
       double *X = B->Bx + 9 * w;
       for (int p = 0; p < 3; p++)
-        for (int q = 0; q < 3; q++) X[3 * p + q] = -Kb[9 * k + 3 * p + q] * scale[3 * R + p] * scale[3 * C + q];
+        for (int q = 0; q < 3; q++)
+          X[3 * p + q] = -Kb[9 * k + (R == i ? 3 * p + q : 3 * q + p)] * scale[3 * R + p] * scale[3 * C + q];
     }
   /* sort each column by block row (insertion sort: columns are short) */
   for (size_t c = 0; c < nb; c++)

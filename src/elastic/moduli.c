@@ -28,6 +28,11 @@
 
 void vt_hessian_strain_force(const vt_hessian *H, const double E[9], double *xi)
 {
+  if (H->general) {
+    double born;
+    vt_hessian_general_strain(H, E, xi, &born);
+    return;
+  }
   memset(xi, 0, H->dim * sizeof(double));
   for (size_t k = 0; k < H->npairs; k++) {
     const double *r = H->rij + 3 * k;
@@ -69,8 +74,16 @@ static int strain_block(vt_hessian *H, size_t m, const double (*E)[9], vt_strain
   if (!xi) return vt_error(VT_ENOMEM, "hessian: out of memory");
   double *z = xi + m * dim;
   for (size_t c = 0; c < m; c++) {
-    vt_hessian_strain_force(H, E[c], xi + c * dim);
-    affine_terms(H, E[c], &out[c].dU, &out[c].born);
+    if (H->general) {   /* many-body: from the blocks (hessian_general.c) */
+      vt_hessian_general_strain(H, E[c], xi + c * dim, &out[c].born);
+      const double *W = H->st.virial;   /* xx yy zz xy xz yz */
+      const double *e = E[c];
+      out[c].dU = -(e[0] * W[0] + e[4] * W[1] + e[8] * W[2] + (e[1] + e[3]) * W[3] + (e[2] + e[6]) * W[4] +
+                    (e[5] + e[7]) * W[5]);
+    } else {
+      vt_hessian_strain_force(H, E[c], xi + c * dim);
+      affine_terms(H, E[c], &out[c].dU, &out[c].born);
+    }
   }
   memcpy(z, xi, m * dim * sizeof(double));
   int rc = vt_hessian_solve(H, m, z, z);

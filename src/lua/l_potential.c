@@ -95,6 +95,7 @@ static int p_pair(lua_State *L)
   luaL_argcheck(L, si > 0 && sj > 0, 3, "diameters must be positive");
   luaL_argcheck(L, ti >= 1 && tj >= 1 && (p->max_type == 0 || (ti <= p->max_type && tj <= p->max_type)), 5,
                 "type out of the potential's range");
+  vtl_check(L, vt_potential_need_pairwise(p, "p:pair"));
   double u, du, d2u;
   vt_potential_pair(p, r, si, sj, (int)ti, (int)tj, &u, &du, &d2u);
   lua_pushnumber(L, u);
@@ -118,6 +119,7 @@ static int p_dsigma(lua_State *L)
   vt_potential *p = vtl_checkpotential(L, 1);
   double r = luaL_checknumber(L, 2), si = luaL_optnumber(L, 3, 1.0), sj = luaL_optnumber(L, 4, si);
   lua_Integer ti = luaL_optinteger(L, 5, 1), tj = luaL_optinteger(L, 6, ti);
+  vtl_check(L, vt_potential_need_pairwise(p, "p:dsigma"));
   double a, b;
   vt_potential_dsigma(p, r, si, sj, (int)ti, (int)tj, &a, &b);
   lua_pushnumber(L, a);
@@ -130,6 +132,7 @@ static int p_index(lua_State *L)
   vt_potential *p = vtl_checkpotential(L, 1);
   const char *k = luaL_checkstring(L, 2);
   if (strcmp(k, "name") == 0) { lua_pushstring(L, p->type->name); return 1; }
+  if (strcmp(k, "kind") == 0) { lua_pushstring(L, vt_potential_is_pairwise(p) ? "pairwise" : "many-body"); return 1; }
   luaL_getmetafield(L, 1, "methods");
   lua_getfield(L, -1, k);
   return 1;

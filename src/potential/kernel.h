@@ -136,7 +136,8 @@ void vt_kernel_gather(const vt_system *s, const vt_neighbor *nl, size_t p0, size
 /* For particles i0..i1-1 (the system's indices, so that each thread writes
  * the block of s->f its integration loops later read): add the per-thread
  * buffers of sorted position rank[i] (stride doubles apart, forces as
- * 4-double records; buffer t holds values from blk[t] on) in thread order
+ * 4-double records; buffer t holds values from blk[t] on, or, blk NULL,
+ * for any particle: many-body kernels) in thread order
  * and store the sums in s->f (and s->eatom, s->vatom per flags). */
 void vt_kernel_scatter(vt_system *s, const vt_neighbor *nl, int nt, unsigned flags, const double *buf,
                        size_t stride, const size_t *blk, size_t i0, size_t i1);

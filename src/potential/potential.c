@@ -100,6 +100,15 @@ int vt_potential_create(const char *name, const vt_params *in, vt_potential **ou
   return vt_error(VT_EINVAL, "unknown potential '%s'", name);
 }
 
+int vt_potential_need_pairwise(const vt_potential *p, const char *what)
+{
+  if (!p) return vt_error(VT_EINVAL, "%s: the system has no potential", what);
+  if (vt_potential_is_pairwise(p)) return 0;
+  return vt_error(VT_EINVAL,
+                  "%s: needs a pairwise potential, but %s is a many-body model (its energy has terms of "
+                  "three particles, which this computation does not include)", what, p->type->name);
+}
+
 double vt_potential_cutoff(const vt_potential *p, double si, double sj, int ti, int tj)
 {
   return p->type->cutoff(p->par, si, sj, ti, tj);
@@ -137,7 +146,7 @@ double vt_potential_max_cutoff(const vt_potential *p, const vt_system *s)
 void vt_potential_dsigma(const vt_potential *p, double r, double si, double sj, int ti, int tj,
                          double *du_dsi, double *dw_dsi)
 {
-  if (p->type->dsigma) {
+  if (p->type->dsigma && p->type->pair) {
     p->type->dsigma(p->par, r, si, sj, ti, tj, du_dsi, dw_dsi);
   } else {
     *du_dsi = 0.0;
@@ -309,9 +318,13 @@ void vt_kernel_scatter(vt_system *s, const vt_neighbor *nl, int nt, unsigned fla
   double *restrict f = s->f;
   for (size_t i = i0; i < i1; i++) {
     const size_t p = (size_t)rank[i];
-    /* buffers of threads whose block starts after p hold nothing for it */
-    int last = 0;
-    while (last + 1 < nt && blk[last + 1] <= p) last++;
+    /* buffers of threads whose block starts after p hold nothing for it
+     * (blk NULL: any buffer may hold something for any particle) */
+    int last = nt - 1;
+    if (blk) {
+      last = 0;
+      while (last + 1 < nt && blk[last + 1] <= p) last++;
+    }
     for (int k = 0; k < 3; k++) {
       double acc = buf[4 * p + k];
       for (int t = 1; t <= last; t++) acc += buf[(size_t)t * stride + 4 * p + k];

@@ -1,9 +1,21 @@
-/* The pair-potential interface. A model is a GSL-style type descriptor
- * (one file per model, one exported pointer) plus its parameters; vitrum
- * asks it, for a pair at distance r with diameters si, sj and types ti, tj,
- * for the energy and its first two radial derivatives (the second is what
- * makes Hessians, Born terms and non-affine moduli free for every model), and
- * for the derivatives with respect to particle i's own diameter.
+/* The potential interface. A model is a GSL-style type descriptor
+ * (one file per model, one exported pointer) plus its parameters.
+ *
+ * A model is one of two kinds (vt_potential_type.kind):
+ *  - pairwise (VT_POTENTIAL_PAIRWISE, the default): the energy is a sum of
+ *    radial pair terms; vitrum asks it, for a pair at distance r with
+ *    diameters si, sj and types ti, tj, for the energy and its first two
+ *    radial derivatives (the second is what makes Hessians, Born terms and
+ *    non-affine moduli free for every pair model), and for the derivatives
+ *    with respect to particle i's own diameter;
+ *  - many-body (VT_POTENTIAL_MANYBODY, e.g. Stillinger-Weber's triplet term):
+ *    no pair function; the model's compute runs over the FULL neighbor list
+ *    (each particle's whole neighbor set, core/neighbor.h) and supplies
+ *    energy, forces, virials and per-particle terms itself; cutoff() gives
+ *    the interaction range of two particles (the list radius).
+ * Every consumer built on pair terms (the Hessian and what uses it, dP2/dsigma,
+ * p:pair, the p+/p- split) refuses a many-body model with
+ * vt_potential_need_pairwise, never a two-body-only answer.
  *
  * Conventions: u(r) in energy units; du = dU/dr; d2u = d2U/dr2; all three
  * are 0 at and beyond the pair cutoff. Types are 1-based as in LAMMPS. */
@@ -30,9 +42,16 @@ typedef struct vt_params {
 
 typedef struct vt_potential vt_potential;
 
+/* What a model is (vt_potential_type.kind). */
+enum vt_potential_kind {
+  VT_POTENTIAL_PAIRWISE = 0,   /* radial pair terms only (pair() is set) */
+  VT_POTENTIAL_MANYBODY = 1    /* has terms of three or more particles (pair() is NULL) */
+};
+
 typedef struct vt_potential_type {
   const char *name;
-  /* Energy and radial derivatives of one pair; any output pointer may be NULL. */
+  /* Energy and radial derivatives of one pair; any output pointer may be
+   * NULL. NULL for a many-body model. */
   void (*pair)(const void *par, double r, double si, double sj, int ti, int tj,
                double *u, double *du, double *d2u);
   /* Cutoff of one pair (the list radius is the largest of these). */
@@ -42,9 +61,11 @@ typedef struct vt_potential_type {
    * depend on diameters (type-based models): both are then 0. */
   void (*dsigma)(const void *par, double r, double si, double sj, int ti, int tj,
                  double *du_dsi, double *dw_dsi);
-  /* Energy, forces and (per flags) virials over a half neighbor list. A
-   * model instantiates the generic kernel of kernel.h with its inlined pair
-   * function, so the hot loop has no indirect call. */
+  /* Energy, forces and (per flags) virials over the neighbor list. A pair
+   * model instantiates the generic kernel of kernel.h (half list) with its
+   * inlined pair function, so the hot loop has no indirect call; a
+   * many-body model reads the full list (nl->fstart/flist). A flag the
+   * model cannot honour (VT_PSPLIT for a many-body model) is an error. */
   int (*compute)(const vt_potential *p, struct vt_system *s, const struct vt_neighbor *nl, unsigned flags);
   /* Parse named parameters into a freshly allocated parameter block and
    * write a one-line description; on error return VT_EINVAL with a message. */
@@ -57,6 +78,25 @@ typedef struct vt_potential_type {
    * polydispersity in one vectorized pass instead of asking cutoff() for
    * every candidate pair. NULL: no radii. */
   double (*radius)(const void *par, double si, int ti);
+  /* VT_POTENTIAL_PAIRWISE (0: what a type that does not set it is) or
+   * VT_POTENTIAL_MANYBODY. */
+  int kind;
+  /* Many-body models: every second derivative of the energy at the
+   * system's positions, handed over block by block as
+   * add(ctx, i, j, B, ri, rj) with B[3a + b] = d2U / dx_i,a dx_j,b of one
+   * energy term (system indices; i == j for the diagonal blocks; a block
+   * may come in several pieces, and either way round: (j, i, B^T, rj, ri)
+   * is the same contribution), and ri, rj the positions of i and j
+   * relative to a reference point of that term (e.g. its centre particle:
+   * the term's own separations, whatever the periodic images), the same
+   * for all the blocks of one term: the strain derivatives (Born term,
+   * Xi) follow from them. Reads the full list (current: the caller
+   * refreshed it). NULL for pair models (the Hessian builds their blocks
+   * from pair()) and for many-body models without one (the Hessian then
+   * refuses them). */
+  int (*hessian)(const vt_potential *p, const struct vt_system *s, const struct vt_neighbor *nl,
+                 void (*add)(void *ctx, int i, int j, const double B[9], const double ri[3], const double rj[3]),
+                 void *ctx);
 } vt_potential_type;
 
 struct vt_potential {
@@ -69,8 +109,15 @@ struct vt_potential {
 };
 
 vt_potential *vt_potential_ref(vt_potential *p);
+
+/* Whether the model is pairwise; and the refusal of consumers that only
+ * handle pair terms: 0 for a pairwise model, else VT_EINVAL with a message
+ * naming `what` (the consumer) and the model. */
+static inline int vt_potential_is_pairwise(const vt_potential *p) { return p->type->kind == VT_POTENTIAL_PAIRWISE; }
+int vt_potential_need_pairwise(const vt_potential *p, const char *what);
 void vt_potential_unref(vt_potential *p);
 
+/* Pairwise models only (callers check vt_potential_need_pairwise first). */
 static inline void vt_potential_pair(const vt_potential *p, double r, double si, double sj,
                                      int ti, int tj, double *u, double *du, double *d2u)
 {
@@ -82,7 +129,8 @@ double vt_potential_cutoff(const vt_potential *p, double si, double sj, int ti, 
 double vt_potential_radius(const vt_potential *p, double si, int ti);
 /* Largest cutoff over all pairs of a system (its diameters and types). */
 double vt_potential_max_cutoff(const vt_potential *p, const struct vt_system *s);
-/* du/dsi and dw/dsi (w = r du/dr); zero for diameter-independent models. */
+/* du/dsi and dw/dsi (w = r du/dr); zero for diameter-independent models.
+ * Pairwise models only (callers check vt_potential_need_pairwise). */
 void vt_potential_dsigma(const vt_potential *p, double r, double si, double sj, int ti, int tj,
                          double *du_dsi, double *dw_dsi);
 
