@@ -10,9 +10,12 @@
  *   rc = vt_md_run(md, &o);
  *
  * The run loop, per step i = 1..steps of the run (LAMMPS Verlet::run order):
- *   poll vt_interrupted(); target T(i) from the schedule; one integrator step;
- *   md->step++; every `every` steps the observer (which may stop the run or
- *   change the system: diameters, masses, velocities are re-read next step);
+ *   poll vt_interrupted(); target T(i) from the schedule; one integrator step
+ *   whose last force evaluation also computes what the observers sampling
+ *   this step need (observer.h); md->step++; the observers that asked for
+ *   this step; every `every` steps the callback `observe` (itself an
+ *   observer of type "callback", which may stop the run or change the
+ *   system: diameters, masses, velocities are re-read next step);
  *   every `checkpoint_every` steps a checkpoint; the progress bar.
  * Ctrl-C (vt_interrupted()) is polled at every step boundary, so the step in
  * progress finishes; the checkpoint is written if the run has one, and the
@@ -22,7 +25,9 @@
  * Checkpoints and restart: vt_md_checkpoint writes the system and the full
  * MD state (step, time, dt, integrator/thermostat state, the run in progress
  * and its position in the schedule) through vt_checkpoint_write, as a blob
- * named "vt.md". vt_md_restore reads it back; vt_md_run with the same steps
+ * named "vt.md", and during a run the state of every observer that keeps
+ * one (blobs "vt.observer.K.<type>", K = 1, 2, ... in the run's order).
+ * vt_md_restore reads it back; vt_md_run with the same steps
  * and schedule then continues the interrupted run. Writing a checkpoint first
  * rebuilds the neighbor list (positions wrapped into the box, forces
  * recomputed over the fresh list) and restoring builds the list at the same
@@ -39,7 +44,9 @@
 #define VT_MD_H
 #include "core/system.h"
 #include "dynamics/integrator.h"
+#include "dynamics/observer.h"
 #include "dynamics/schedule.h"
+#include "io/io.h"
 
 typedef struct vt_md {
   vt_system *s;             /* borrowed: the caller keeps it alive */
@@ -53,6 +60,13 @@ typedef struct vt_md {
   long run_begin;           /* md->step when the run started */
   long run_steps;
   vt_schedule run_sched;
+  /* the observers of the run (set during vt_md_run only, for checkpoints) */
+  vt_observer *const *run_obs;
+  size_t run_nobs;
+  /* observer states carried by a restored checkpoint ("vt.observer.K.name"
+   * blobs), loaded into the observers of the resumed run */
+  vt_blob *obs_blobs;
+  size_t nobs_blobs;
 } vt_md;
 
 /* Observer: called with the global step count and the target temperature
@@ -70,6 +84,11 @@ typedef struct vt_md_run_opts {
   const char *checkpoint;       /* checkpoint file, or NULL */
   long checkpoint_every;        /* period in steps of the run (0: only on interruption) */
   int progress;                 /* progress bar on stderr if it is a terminal and VT_QUIET is unset */
+  /* Observer objects (observer.h), borrowed: sampled at the steps they ask
+   * for, after the dynamics of the step and before `observe`. A resumed run
+   * (restored or interrupted) must get the same observers in the same order. */
+  vt_observer *const *observers;
+  size_t nobservers;
   long done;                    /* out: steps taken by this call */
   int stopped;                  /* out: 1 if the observer stopped the run */
 } vt_md_run_opts;

@@ -13,8 +13,6 @@
 #include <math.h>
 #include <string.h>
 
-#define VTL_TRAJECTORY "vt.trajectory"
-
 typedef struct { vt_trajectory *t; int writing; } l_traj;
 
 static l_traj *checktraj(lua_State *L, int idx)
@@ -22,6 +20,13 @@ static l_traj *checktraj(lua_State *L, int idx)
   l_traj *u = luaL_checkudata(L, idx, VTL_TRAJECTORY);
   if (!u->t) luaL_error(L, "trajectory is closed");
   return u;
+}
+
+vt_trajectory *vtl_checktrajectory(lua_State *L, int idx)
+{
+  l_traj *u = checktraj(L, idx);
+  if (u->writing) luaL_argerror(L, idx, "trajectory is open for writing");
+  return u->t;
 }
 
 /* vt.trajectory(path [, "r"|"w"]) */
