@@ -290,7 +290,7 @@ int vt_md_run(vt_md *md, vt_md_run_opts *o)
   if (!obs) return vt_error(VT_ENOMEM, "out of memory");
   if (nobs) memcpy(obs, o->observers, nobs * sizeof *obs);
   callback_state cbs = {o->observe, o->arg, md, o->every, md->run_begin};
-  vt_observer cb = {&callback_type, &cbs, VT_ENERGY, -1, -1};
+  vt_observer cb = {&callback_type, &cbs, VT_ENERGY, -1, -1, 0, 0.0};
   if (o->observe && o->every > 0) obs[nobs++] = &cb;
   if ((rc = load_observers(md, obs, nobs))) { free(obs); return rc; }
   md->run_obs = obs;

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int vt_observer_new(const vt_observer_type *type, void *state, unsigned needs, vt_observer **out)
 {
@@ -33,7 +34,12 @@ long vt_observer_next(const vt_observer *o, long after)
 
 int vt_observer_sample(vt_observer *o, vt_system *s, long step, double time, double T)
 {
+  struct timespec a, b;
+  clock_gettime(CLOCK_MONOTONIC, &a);
   int rc = o->type->sample(o->state, s, step, time, T);
+  clock_gettime(CLOCK_MONOTONIC, &b);
+  o->seconds += (double)(b.tv_sec - a.tv_sec) + 1e-9 * (double)(b.tv_nsec - a.tv_nsec);
+  o->samples++;
   if (rc >= 0) o->last = step;
   return rc;
 }

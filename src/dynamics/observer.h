@@ -47,6 +47,8 @@ typedef struct vt_observer {
   unsigned needs;         /* VT_* flags of the force pass on sampled steps */
   long last;              /* last step sampled (-1: none) */
   long want;              /* the run loop's cache of next() */
+  long samples;           /* sample() calls so far (this process) */
+  double seconds;         /* wall-clock time spent in them (for benchmarks) */
 } vt_observer;
 
 /* Wrap a state (taken over: freed with the observer, also on failure). */

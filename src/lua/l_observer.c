@@ -208,6 +208,8 @@ static int o_index(lua_State *L)
   vt_observer *o = vtl_checkobserver(L, 1);
   const char *k = luaL_checkstring(L, 2);
   if (strcmp(k, "name") == 0) { lua_pushstring(L, o->type->name); return 1; }
+  if (strcmp(k, "samples") == 0) { lua_pushinteger(L, o->samples); return 1; }
+  if (strcmp(k, "seconds") == 0) { lua_pushnumber(L, o->seconds); return 1; }
   luaL_getmetafield(L, 1, "methods");
   lua_getfield(L, -1, k);
   return 1;
