@@ -295,6 +295,7 @@ int vt_md_run(vt_md *md, vt_md_run_opts *o)
   if ((rc = load_observers(md, obs, nobs))) { free(obs); return rc; }
   md->run_obs = obs;
   md->run_nobs = nobs;
+  md->run_nsaved = saved_count(obs, nobs);
 
   vt_system *s = md->s;
   const int thermo = md->integ->type->thermostat;
@@ -354,7 +355,7 @@ int vt_md_run(vt_md *md, vt_md_run_opts *o)
   md->run_obs = NULL;
   md->run_nobs = 0;
   free(obs);
-  if (rc != VT_EINTR) md->pending = 0;   /* an interrupted run can be finished later */
+  if (rc != VT_EINTR) { md->pending = 0; md->run_nsaved = 0; }   /* an interrupted run can be finished later */
   if (rc == 0 && !md->pending) vt_schedule_free(&md->run_sched);
   return rc;
 }
@@ -380,6 +381,14 @@ int vt_md_checkpoint(vt_md *md, const char *path)
   vt_system_invalidate(s);
   int rc = vt_system_compute(s, VT_ENERGY);
   if (rc) return rc;
+  /* Outside a run, the observers of a pending run are out of reach: their
+   * states would be missing from the file (a restored run not yet resumed
+   * still has them as blobs, written through below). */
+  if (!md->run_obs && md->pending && md->run_nsaved > 0 && !md->obs_blobs)
+    return vt_error(VT_EINVAL,
+                    "md: the pending run has %zu observer%s whose state only the run's own checkpoints carry; "
+                    "use md:run's checkpoint= (or finish the run first)",
+                    md->run_nsaved, md->run_nsaved == 1 ? "" : "s");
   const vt_integrator *g = md->integ;
   int code = type_code(g->type);
   if (!code) return vt_error(VT_EINVAL, "md: integrator %s cannot be checkpointed", g->type->name);
@@ -410,7 +419,7 @@ int vt_md_checkpoint(vt_md *md, const char *path)
   b[k++] = (double)glen;
   g->type->save(g->state, b + k);
   /* one blob for the md, one per observer with a state */
-  size_t nblob = 1 + saved_count(md->run_obs, md->run_nobs);
+  size_t nblob = 1 + (md->run_obs ? saved_count(md->run_obs, md->run_nobs) : md->nobs_blobs);
   vt_blob *blob = calloc(nblob, sizeof *blob);
   if (!blob) { free(b); return vt_error(VT_ENOMEM, "out of memory"); }
   snprintf(blob[0].name, sizeof blob[0].name, "%s", MD_BLOB);
@@ -429,8 +438,10 @@ int vt_md_checkpoint(vt_md *md, const char *path)
     blob[j].size = olen * sizeof *od;
     j++;
   }
+  /* a restored run's observer states not yet loaded: as they came */
+  for (size_t q = 0; !md->run_obs && q < md->nobs_blobs; q++) blob[1 + q] = md->obs_blobs[q];
   if (!rc) rc = vt_checkpoint_write(path, s, blob, nblob);
-  for (size_t q = 0; q < nblob; q++) free(blob[q].data);
+  for (size_t q = 0; q < (md->run_obs ? nblob : 1); q++) free(blob[q].data);
   free(blob);
   return rc;
 }

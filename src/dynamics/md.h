@@ -63,6 +63,7 @@ typedef struct vt_md {
   /* the observers of the run (set during vt_md_run only, for checkpoints) */
   vt_observer *const *run_obs;
   size_t run_nobs;
+  size_t run_nsaved;        /* observers with a state in the pending run */
   /* observer states carried by a restored checkpoint ("vt.observer.K.name"
    * blobs), loaded into the observers of the resumed run */
   vt_blob *obs_blobs;

@@ -10,7 +10,9 @@
  *     origin at the start of the run);
  *   - it ORs the `needs` (VT_ENERGY, VT_VIRIAL, VT_EATOM, VT_VATOM of
  *     core/system.h) of the observers that want the coming step into that
- *     step's last force evaluation, so observing costs no second force pass;
+ *     step's last force evaluation, so observing costs no second force pass
+ *     (a pass asked for more may sum the forces in another order: runs with
+ *     different observers agree to round-off, not bit for bit);
  *   - after the step it calls sample() of those observers (step = the md's
  *     global step count, time = md->time, T = the step's target temperature,
  *     or the kinetic one in NVE);
