@@ -18,6 +18,8 @@
 #include "homogenize/virial.h"
 #include "minimize/minimize.h"
 #include "dynamics/md.h"
+#include "analysis/correlator.h"
+#include "analysis/timeseries.h"
 #include "elastic/hessian.h"
 
 #endif

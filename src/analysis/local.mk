@@ -36,3 +36,12 @@ t_analysis_order_SOURCES = t/analysis_order.c
 t_analysis_order_CFLAGS = $(TEST_CFLAGS)
 t_analysis_order_LDADD = $(TEST_LDADD)
 t_analysis_order_LDFLAGS = $(OPENMP_CFLAGS)
+# Multiple-origin correlators (MSD, F_s), the stress observer and what is read
+# off time series (stress autocorrelation, tau_alpha, D).
+libvitrum_la_SOURCES += src/analysis/correlator.c src/analysis/timeseries.c
+nobase_vitruminclude_HEADERS += src/analysis/correlator.h src/analysis/timeseries.h
+check_PROGRAMS += t/analysis_correlator
+TESTS += t/analysis_correlator
+t_analysis_correlator_SOURCES = t/analysis_correlator.c
+t_analysis_correlator_CFLAGS = $(TEST_CFLAGS)
+t_analysis_correlator_LDADD = $(TEST_LDADD)

@@ -488,3 +488,58 @@ int vt_system_create(const vt_system_spec *sp, vt_system **out)
   *out = s;
   return 0;
 }
+
+/* ---- box changes and the pressure tensor ---- */
+
+int vt_system_set_box(vt_system *s, const double box[3])
+{
+  for (int k = 0; k < 3; k++)
+    if (!(box[k] > 0 && isfinite(box[k])))
+      return vt_error(VT_EINVAL, "set_box: box length %c = %g must be positive and finite", "xyz"[k], box[k]);
+  double r[3] = {box[0] / s->box[0], box[1] / s->box[1], box[2] / s->box[2]};
+  for (size_t i = 0; i < s->n; i++)
+    for (int k = 0; k < 3; k++) {
+      double *x = &s->x[3 * i + k];
+      *x *= r[k];
+      if (!(*x < box[k])) *x = nextafter(box[k], 0.0);   /* round-off at the upper edge */
+    }
+  memcpy(s->box, box, sizeof s->box);
+  vt_system_invalidate(s);
+  return 0;
+}
+
+void vt_system_kinetic_tensor(const vt_system *s, double K[6])
+{
+  double k6[6] = {0, 0, 0, 0, 0, 0};
+  for (size_t i = 0; i < s->n; i++) {
+    const double *v = &s->v[3 * i], m = s->mass[i];
+    k6[0] += m * v[0] * v[0];
+    k6[1] += m * v[1] * v[1];
+    k6[2] += m * v[2] * v[2];
+    k6[3] += m * v[0] * v[1];
+    k6[4] += m * v[0] * v[2];
+    k6[5] += m * v[1] * v[2];
+  }
+  memcpy(K, k6, sizeof k6);
+}
+
+int vt_system_pressure_tensor(vt_system *s, int excess, double P[6])
+{
+  int rc = vt_system_compute(s, VT_VIRIAL);
+  if (rc) return rc;
+  double V = vt_system_volume(s), K[6] = {0, 0, 0, 0, 0, 0};
+  if (!excess) vt_system_kinetic_tensor(s, K);
+  for (int k = 0; k < 6; k++) P[k] = (K[k] + s->virial[k]) / V;
+  return 0;
+}
+
+int vt_system_pressure(vt_system *s, int excess, double *p)
+{
+  int rc = vt_system_compute(s, VT_VIRIAL);
+  if (rc) return rc;
+  double V = vt_system_volume(s);
+  /* the kinetic part from the kinetic energy (as before: 2 KE / 3V) */
+  *p = (s->virial[0] + s->virial[1] + s->virial[2]) / (3.0 * V);
+  if (!excess) *p += 2.0 * vt_system_kinetic_energy(s) / (3.0 * V);
+  return 0;
+}

@@ -136,6 +136,21 @@ int vt_system_dof(const vt_system *s);
 int vt_system_thermalize(vt_system *s, double T, unsigned long seed);
 void vt_system_zero_momentum(vt_system *s);
 
+/* Change the box to `box` and scale every position affinely with it (the
+ * wrapped coordinates keep their fractions of the box, so image counts stay
+ * valid); VT_EINVAL for a length that is not positive and finite. */
+int vt_system_set_box(vt_system *s, const double box[3]);
+
+/* Kinetic tensor K_ab = sum_i m_i v_i,a v_i,b (order xx yy zz xy xz yz). */
+void vt_system_kinetic_tensor(const vt_system *s, double K[6]);
+/* The full pressure tensor P_ab = (K_ab + W_ab) / V, kinetic plus virial
+ * per component (W as s->virial), evaluating the virial when it is not
+ * current; with `excess` set the virial part W_ab / V only. The pressure is
+ * the mean of the diagonal; the shear stress sigma_ab = -P_ab (a != b). */
+int vt_system_pressure_tensor(vt_system *s, int excess, double P[6]);
+/* Scalar pressure (P_xx + P_yy + P_zz) / 3 (kinetic part 2 KE / 3V). */
+int vt_system_pressure(vt_system *s, int excess, double *p);
+
 /* Minimum-image separation d = xi - xj (in place). */
 static inline void vt_minimum_image(const double box[3], double d[3])
 {

@@ -1,11 +1,14 @@
 # Dynamics: integrators and thermostats (velocity Verlet, Nose-Hoover chains),
 # temperature schedules, the MD run loop with observers, checkpoints, restart.
 libvitrum_la_SOURCES += src/dynamics/integrator.c src/dynamics/verlet.c src/dynamics/nose_hoover.c \
-	src/dynamics/schedule.c src/dynamics/md.c
-nobase_vitruminclude_HEADERS += src/dynamics/integrator.h src/dynamics/schedule.h src/dynamics/md.h
+	src/dynamics/schedule.c src/dynamics/md.c src/dynamics/observer.c
+nobase_vitruminclude_HEADERS += src/dynamics/integrator.h src/dynamics/schedule.h src/dynamics/md.h src/dynamics/observer.h
 
-check_PROGRAMS += t/dynamics_nve t/dynamics_nvt t/dynamics_restart
-TESTS += t/dynamics_nve t/dynamics_nvt t/dynamics_restart
+check_PROGRAMS += t/dynamics_nve t/dynamics_nvt t/dynamics_restart t/dynamics_observer
+TESTS += t/dynamics_nve t/dynamics_nvt t/dynamics_restart t/dynamics_observer
+t_dynamics_observer_SOURCES = t/dynamics_observer.c
+t_dynamics_observer_CFLAGS = $(TEST_CFLAGS)
+t_dynamics_observer_LDADD = $(TEST_LDADD)
 t_dynamics_nve_SOURCES = t/dynamics_nve.c
 t_dynamics_nve_CFLAGS = $(TEST_CFLAGS)
 t_dynamics_nve_LDADD = $(TEST_LDADD)

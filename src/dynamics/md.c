@@ -39,6 +39,7 @@ void vt_md_free(vt_md *md)
   if (!md) return;
   vt_integrator_free(md->integ);
   vt_schedule_free(&md->run_sched);
+  vt_blobs_free(md->obs_blobs, md->nobs_blobs);
   free(md);
 }
 
@@ -184,6 +185,92 @@ static int interrupted(vt_md *md, const vt_md_run_opts *o)
   return vt_error(VT_EINTR, "interrupted at step %ld", md->step);
 }
 
+/* ---- the callback observer (md:run's observe = fn, every = k) ---- */
+
+typedef struct {
+  vt_md_observer fn;
+  void *arg;
+  vt_md *md;
+  long every, begin;
+} callback_state;
+
+static long callback_next(const void *state, long after)
+{
+  const callback_state *c = state;
+  long d = after + 1 - c->begin;
+  if (d < 1) d = 1;   /* never at the start of the run */
+  return c->begin + ((d + c->every - 1) / c->every) * c->every;
+}
+
+static int callback_sample(void *state, vt_system *s, long step, double time, double T)
+{
+  (void)s; (void)time;
+  callback_state *c = state;
+  return c->fn(c->md, step, T, c->arg);
+}
+
+static void callback_free(void *state) { (void)state; }
+
+static const vt_observer_type callback_type = {"callback", callback_next, callback_sample, NULL, NULL, callback_free};
+
+/* The observers that keep a state (those saved in checkpoints). */
+static size_t saved_count(vt_observer *const *obs, size_t n)
+{
+  size_t c = 0;
+  for (size_t k = 0; k < n; k++) c += obs[k]->type->save != NULL;
+  return c;
+}
+
+/* A restored checkpoint's observer states go into the resumed run's observers. */
+static int load_observers(vt_md *md, vt_observer *const *obs, size_t n)
+{
+  if (!md->obs_blobs) return 0;
+  size_t want = md->nobs_blobs, have = saved_count(obs, n);
+  if (have != want)
+    return vt_error(VT_EINVAL,
+                    "md: the restored run had %zu observer%s with a state (%s%s); pass the same observers "
+                    "again, in the same order (got %zu)",
+                    want, want == 1 ? "" : "s", want ? strrchr(md->obs_blobs[0].name, '.') + 1 : "",
+                    want > 1 ? ", ..." : "", have);
+  size_t b = 0;
+  for (size_t k = 0; k < n; k++) {
+    if (!obs[k]->type->save) continue;
+    const vt_blob *bl = &md->obs_blobs[b++];
+    const char *name = strrchr(bl->name, '.') + 1;
+    if (strcmp(name, obs[k]->type->name) != 0)
+      return vt_error(VT_EINVAL, "md: observer %zu of the restored run was %s, now %s", b, name, obs[k]->type->name);
+    int rc = vt_observer_load(obs[k], bl->data, bl->size / sizeof(double));
+    if (rc) return vt_error_prefix(rc, "md: restoring observer %zu (%s): ", b, name);
+  }
+  vt_blobs_free(md->obs_blobs, md->nobs_blobs);
+  md->obs_blobs = NULL;
+  md->nobs_blobs = 0;
+  return 0;
+}
+
+/* What the observers sampling `step` need from its force pass. */
+static unsigned needs_at(vt_observer *const *obs, size_t n, long step)
+{
+  unsigned f = 0;
+  for (size_t k = 0; k < n; k++)
+    if (obs[k]->want == step) f |= obs[k]->needs;
+  return f;
+}
+
+/* Sample the observers that asked for md->step; 1 when one asked to stop. */
+static int sample_at(vt_md *md, vt_observer *const *obs, size_t n, double T)
+{
+  int stop = 0;
+  for (size_t k = 0; k < n; k++) {
+    if (obs[k]->want != md->step) continue;
+    int rc = vt_observer_sample(obs[k], md->s, md->step, md->time, T);
+    if (rc < 0) return rc;
+    if (rc > 0) stop = 1;
+    obs[k]->want = vt_observer_next(obs[k], md->step);
+  }
+  return stop;
+}
+
 int vt_md_run(vt_md *md, vt_md_run_opts *o)
 {
   o->done = 0;
@@ -193,8 +280,23 @@ int vt_md_run(vt_md *md, vt_md_run_opts *o)
     return vt_error(VT_EINVAL, "md: every and checkpoint every must be non-negative");
   if (o->schedule && !md->integ->type->thermostat)
     return vt_error(VT_EINVAL, "md: a temperature schedule needs a thermostat (this md integrates NVE)");
+  for (size_t k = 0; k < o->nobservers; k++)
+    if (!o->observers[k]) return vt_error(VT_EINVAL, "md: observer %zu is missing", k + 1);
   int rc = md->pending ? resume_run(md, o) : start_run(md, o);
   if (rc) return rc;
+  /* the run's observers: the given objects, then the callback */
+  size_t nobs = o->nobservers;
+  vt_observer **obs = malloc((nobs + 1) * sizeof *obs);
+  if (!obs) return vt_error(VT_ENOMEM, "out of memory");
+  if (nobs) memcpy(obs, o->observers, nobs * sizeof *obs);
+  callback_state cbs = {o->observe, o->arg, md, o->every, md->run_begin};
+  vt_observer cb = {&callback_type, &cbs, VT_ENERGY, -1, -1, 0, 0.0};
+  if (o->observe && o->every > 0) obs[nobs++] = &cb;
+  if ((rc = load_observers(md, obs, nobs))) { free(obs); return rc; }
+  md->run_obs = obs;
+  md->run_nobs = nobs;
+  md->run_nsaved = saved_count(obs, nobs);
+
   vt_system *s = md->s;
   const int thermo = md->integ->type->thermostat;
   const long nsteps = md->run_steps;
@@ -202,9 +304,16 @@ int vt_md_run(vt_md *md, vt_md_run_opts *o)
   progress bar;
   progress_start(&bar, o->progress, i, nsteps);
 
-  /* forces for the first step; the energy too when there is no step to
-   * leave it current (a run's last step does) */
-  rc = vt_system_compute(s, i < nsteps ? 0 : md->integ->flags);
+  /* forces for the first step plus what the observers need now (a fresh
+   * correlator takes its time origin here); the energy too when there is no
+   * step to leave it current (a run's last step does) */
+  for (size_t k = 0; k < nobs; k++) obs[k]->want = vt_observer_next(obs[k], md->step - 1);
+  rc = vt_system_compute(s, (i < nsteps ? 0 : md->integ->flags) | needs_at(obs, nobs, md->step));
+  if (rc == 0) {
+    rc = sample_at(md, obs, nobs, md->T);
+    if (rc == VT_EINTR) rc = interrupted(md, o);
+    else if (rc > 0) rc = 0;   /* nothing has run yet: a stop request applies from the first step */
+  }
   const unsigned keep_flags = md->integ->flags;
   while (rc == 0 && i < nsteps) {
     if (vt_interrupted()) { rc = interrupted(md, o); break; }
@@ -214,13 +323,13 @@ int vt_md_run(vt_md *md, vt_md_run_opts *o)
       if (rc == VT_EINTR) { rc = interrupted(md, o); break; }
       if (rc) break;
     }
-    /* the potential energy only where someone reads it: the observer, a
-     * checkpoint, and the end of the run (the contract of step()) */
+    /* the potential energy only where someone reads it (an observer, a
+     * checkpoint, the end of the run: the contract of step()), and what the
+     * observers of the coming step need */
     {
       const long k = i + 1;
-      const int wanted = k == nsteps || (o->observe && o->every > 0 && k % o->every == 0) ||
-                         (o->checkpoint && o->checkpoint_every > 0 && k % o->checkpoint_every == 0);
-      md->integ->flags = wanted ? keep_flags : (keep_flags & ~VT_ENERGY);
+      const int wanted = k == nsteps || (o->checkpoint && o->checkpoint_every > 0 && k % o->checkpoint_every == 0);
+      md->integ->flags = (wanted ? keep_flags : (keep_flags & ~VT_ENERGY)) | needs_at(obs, nobs, md->step + 1);
     }
     rc = vt_integrator_step(md->integ, s, md->dt, T);
     md->integ->flags = keep_flags;
@@ -231,12 +340,10 @@ int vt_md_run(vt_md *md, vt_md_run_opts *o)
     md->time += md->dt;
     if (thermo) md->T = T;
     else T = vt_system_temperature(s);
-    if (o->observe && o->every > 0 && i % o->every == 0) {
-      rc = o->observe(md, md->step, T, o->arg);
-      if (rc == VT_EINTR || (rc < 0 && vt_interrupted())) { rc = interrupted(md, o); break; }
-      if (rc < 0) break;
-      if (rc > 0) { o->stopped = 1; rc = 0; }
-    }
+    rc = sample_at(md, obs, nobs, T);
+    if (rc == VT_EINTR || (rc < 0 && vt_interrupted())) { rc = interrupted(md, o); break; }
+    if (rc < 0) break;
+    if (rc > 0) { o->stopped = 1; rc = 0; }
     if (o->checkpoint && o->checkpoint_every > 0 && i % o->checkpoint_every == 0) {
       rc = vt_md_checkpoint(md, o->checkpoint);
       if (rc) break;
@@ -245,7 +352,10 @@ int vt_md_run(vt_md *md, vt_md_run_opts *o)
     if (o->stopped) break;
   }
   progress_end(&bar, i, md->T);
-  if (rc != VT_EINTR) md->pending = 0;   /* an interrupted run can be finished later */
+  md->run_obs = NULL;
+  md->run_nobs = 0;
+  free(obs);
+  if (rc != VT_EINTR) { md->pending = 0; md->run_nsaved = 0; }   /* an interrupted run can be finished later */
   if (rc == 0 && !md->pending) vt_schedule_free(&md->run_sched);
   return rc;
 }
@@ -334,6 +444,14 @@ int vt_md_checkpoint(vt_md *md, const char *path)
    * current, as the next step would compute them. */
   int rc = vt_system_compute(s, 0);
   if (rc) return rc;
+  /* Outside a run, the observers of a pending run are out of reach: their
+   * states would be missing from the file (a restored run not yet resumed
+   * still has them as blobs, written through below). */
+  if (!md->run_obs && md->pending && md->run_nsaved > 0 && !md->obs_blobs)
+    return vt_error(VT_EINVAL,
+                    "md: the pending run has %zu observer%s whose state only the run's own checkpoints carry; "
+                    "use md:run's checkpoint= (or finish the run first)",
+                    md->run_nsaved, md->run_nsaved == 1 ? "" : "s");
   const vt_integrator *g = md->integ;
   int code = type_code(g->type);
   if (!code) return vt_error(VT_EINVAL, "md: integrator %s cannot be checkpointed", g->type->name);
@@ -363,19 +481,33 @@ int vt_md_checkpoint(vt_md *md, const char *path)
   for (size_t q = 0; q < np; q++) b[k++] = md->run_sched.temp[q];
   b[k++] = (double)glen;
   g->type->save(g->state, b + k);
-  vt_blob blob[2];
-  memset(&blob[0], 0, sizeof blob[0]);
+  /* one blob for the md, one for the neighbor list's build positions, one
+   * per observer with a state */
+  size_t nobs = md->run_obs ? saved_count(md->run_obs, md->run_nobs) : md->nobs_blobs;
+  size_t nblob = 2 + nobs;
+  vt_blob *blob = calloc(nblob, sizeof *blob);
+  if (!blob) { free(b); return vt_error(VT_ENOMEM, "out of memory"); }
   snprintf(blob[0].name, sizeof blob[0].name, "%s", MD_BLOB);
   blob[0].data = b;
   blob[0].size = len * sizeof *b;
   rc = nl_blob(s, &blob[1]);
-  if (rc) {
-    free(b);
-    return rc;
+  for (size_t q = 0, j = 1; q < md->run_nobs && !rc; q++) {
+    const vt_observer *ob = md->run_obs[q];
+    if (!ob->type->save) continue;
+    size_t olen = vt_observer_save(ob, NULL);
+    double *od = malloc(olen * sizeof *od);
+    if (!od) { rc = vt_error(VT_ENOMEM, "out of memory"); break; }
+    vt_observer_save(ob, od);
+    snprintf(blob[1 + j].name, sizeof blob[1 + j].name, "vt.observer.%zu.%s", j, ob->type->name);
+    blob[1 + j].data = od;
+    blob[1 + j].size = olen * sizeof *od;
+    j++;
   }
-  rc = vt_checkpoint_write(path, s, blob, 2);
-  free(b);
-  free(blob[1].data);
+  /* a restored run's observer states not yet loaded: as they came */
+  for (size_t q = 0; !md->run_obs && q < md->nobs_blobs; q++) blob[2 + q] = md->obs_blobs[q];
+  if (!rc) rc = vt_checkpoint_write(path, s, blob, nblob);
+  for (size_t q = 0; q < (md->run_obs ? nblob : 2); q++) free(blob[q].data);
+  free(blob);
   return rc;
 }
 
@@ -439,11 +571,24 @@ int vt_md_restore(const char *path, vt_md **out, vt_system **sout)
   if (k + glen != len) { rc = bad_blob(path, "integrator state has the wrong length"); goto fail; }
   rc = md->integ->type->load(md->integ->state, b + k, glen);
   if (rc) { vt_error_prefix(rc, "%s: ", path); goto fail; }
+  /* observer states, in their order, for the resumed run */
+  for (size_t q = 0; q < nblobs; q++) {
+    char want[64];
+    snprintf(want, sizeof want, "vt.observer.%zu.", md->nobs_blobs + 1);
+    if (strncmp(blobs[q].name, want, strlen(want)) != 0) continue;
+    vt_blob *nb = realloc(md->obs_blobs, (md->nobs_blobs + 1) * sizeof *nb);
+    if (!nb) { rc = vt_error(VT_ENOMEM, "out of memory"); goto fail; }
+    md->obs_blobs = nb;
+    nb[md->nobs_blobs++] = blobs[q];
+    blobs[q].data = NULL;   /* moved */
+    blobs[q].size = 0;
+    q = (size_t)-1;         /* the next index may come anywhere in the list */
+  }
   /* The neighbor list of the writer: built at its positions when the
    * checkpoint has them (older checkpoints: at the stored positions, where
    * those writers built theirs). */
-  const vt_blob *nb = vt_blob_find(blobs, nblobs, NL_BLOB);
-  rc = nb ? nl_restore(s, nb, path) : vt_neighbor_update(s, NULL);
+  const vt_blob *nlb = vt_blob_find(blobs, nblobs, NL_BLOB);
+  rc = nlb ? nl_restore(s, nlb, path) : vt_neighbor_update(s, NULL);
   if (rc) goto fail;
   vt_blobs_free(blobs, nblobs);
   *out = md;

@@ -116,8 +116,12 @@ const vt_blob *vt_blob_find(const vt_blob *b, size_t n, const char *name);
  *
  * The same object writes and reads multi-frame LAMMPS dumps (.dump,
  * .lammpstrj) and extended XYZ (.xyz, .extxyz) for OVITO and friends, chosen
- * by the extension; text frames always carry velocities, diameters and
- * masses (as read: zeros and ones where the file has no such columns). */
+ * by the extension; text frames carry velocities when the file has them,
+ * and diameters and masses when the file has diameters or the reader was
+ * given per-type diameters or masses (vt_traj_opts). A .vtt frame's
+ * positions may have drifted outside [0, L) since the writer's last
+ * neighbor-list build (by less than a box length): the reader wraps them,
+ * adding to the image counts, so unwrapped positions are exact. */
 enum {
   VT_FRAME_VELOCITIES = 1u,  /* store velocities */
   VT_FRAME_DIAMETERS = 2u    /* store diameters and masses */
@@ -143,6 +147,19 @@ typedef struct vt_trajectory vt_trajectory;
 
 /* mode "w" (create or replace) or "r". */
 int vt_trajectory_open(const char *path, const char *mode, vt_trajectory **out);
+
+/* Options for reading text trajectories (dumps, xyz), which often carry no
+ * diameters, masses or times: per-type diameters (type t gets
+ * diameters[t-1]; an error when the file has its own), per-type masses, and
+ * the time step (a frame's time = step * dt when the file has none). */
+typedef struct vt_traj_opts {
+  int ndiam, nmass;
+  double diameters[VT_MAX_SPECIES];
+  double masses[VT_MAX_SPECIES];
+  double dt;
+} vt_traj_opts;
+/* As vt_trajectory_open; ro may be NULL, and is for mode "r" only. */
+int vt_trajectory_open_opts(const char *path, const char *mode, const vt_traj_opts *ro, vt_trajectory **out);
 /* Append a frame of s; `what` is a set of VT_FRAME_* flags. */
 int vt_trajectory_write(vt_trajectory *t, const vt_system *s, double step, double time, unsigned what);
 /* Read the next frame into t's frame buffer: returns 1 and sets *frame (valid
@@ -150,8 +167,13 @@ int vt_trajectory_write(vt_trajectory *t, const vt_system *s, double step, doubl
 int vt_trajectory_read_next(vt_trajectory *t, const vt_frame **frame);
 /* Skip the next frame without decoding it: 1 skipped, 0 at the end, < 0 error. */
 int vt_trajectory_skip(vt_trajectory *t);
-/* Frames written (mode "w") or read so far (mode "r"). */
+/* Frames written (mode "w"), or the frames in the file (mode "r", counted
+ * at open without decoding them: .vtt records are skipped by their sizes,
+ * text frames by their particle counts; -1 when the file is not a regular
+ * file; counting stops before a malformed frame). */
 long vt_trajectory_count(const vt_trajectory *t);
+/* Frames read or skipped so far (mode "r"). */
+long vt_trajectory_position(const vt_trajectory *t);
 /* Finish: for "w", commits the file (renames it into place); returns the
  * first error met. Frees t in any case. */
 int vt_trajectory_close(vt_trajectory *t);

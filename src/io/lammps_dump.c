@@ -142,15 +142,16 @@ int vt_dump_read_frame(vt_lines *r, const vt_io_opts *opts, int skip, vt_system 
   if (c.at[C_DIAM] >= 0 && c.at[C_RAD] >= 0) return vt_lines_error(r, "both diameter and radius columns");
 
   if (skip) {
+    /* the atom lines are passed over without tokenizing them */
     for (long k = 0; k < n; k++) {
       rc = vt_lines_next(r);
       if (rc < 0) return rc;
       if (rc == 0) return vt_lines_error(r, "end of file after %ld of %ld atoms", k, n);
-      if ((rc = vt_lines_split(r, 0))) return rc;
-      if (r->ntok != c.ncols) return vt_lines_error(r, "%d fields, the ATOMS line names %d", r->ntok, c.ncols);
     }
     return 1;
   }
+  r->frame_what = (hv ? VT_FRAME_VELOCITIES : 0u) |
+                  ((c.at[C_DIAM] >= 0 || c.at[C_RAD] >= 0 || (opts && opts->ndiam > 0)) ? VT_FRAME_DIAMETERS : 0u);
 
   double box[3];
   for (int k = 0; k < 3; k++) box[k] = hi[k] - lo[k];

@@ -23,6 +23,9 @@ typedef struct vt_lines {
   char *copy;         /* the text the tokens point into */
   size_t copycap;
   int pushed;         /* vt_lines_unread: deliver buf again */
+  /* set by the frame readers: VT_FRAME_* fields the last frame carried
+   * (velocities; diameters from the file or from opts) */
+  unsigned frame_what;
 } vt_lines;
 
 /* Open for reading (VT_EIO with the reason on failure). */

@@ -30,7 +30,10 @@ struct vt_trajectory {
   FILE *fp;            /* reading .vtt */
   long long size;
   vt_lines lines;      /* reading text */
-  long count;
+  long count;          /* frames written, or read and skipped so far */
+  long total;          /* reading: frames in the file at open (-1: unknown) */
+  vt_traj_opts ro;     /* reading: per-type diameters and masses, dt */
+  vt_io_opts io;       /* reading text: the diameters for the frame readers */
   int err;             /* first error while writing */
   vt_frame fr;         /* reading: the current frame (points into the buffers) */
   size_t cap;          /* particles the buffers hold */
@@ -48,17 +51,68 @@ static int format_of(const char *path, int *fmt)
   return 0;
 }
 
+/* Frames in a file open for reading, from where it stands; the position is
+ * restored. Counting stops at the first malformed frame (reading reports
+ * it when it gets there). */
+static long count_frames(vt_trajectory *t)
+{
+  long n = 0;
+  if (t->fmt == T_VTT) {
+    if (t->size < 0) return -1;
+    off_t here = ftello(t->fp);
+    char what_[32];
+    for (;;) {
+      snprintf(what_, sizeof what_, "frame %ld", n + 1);
+      if (vt_bin_skip_record(t->fp, t->path, what_, t->size) != 1) break;
+      n++;
+    }
+    clearerr(t->fp);
+    if (fseeko(t->fp, here, SEEK_SET) != 0) return -1;
+    return n;
+  }
+  vt_lines r;
+  if (vt_lines_open(&r, t->path)) return -1;
+  if (r.size < 0) { vt_lines_close(&r); return -1; }
+  double step, time;
+  while ((t->fmt == T_DUMP ? vt_dump_read_frame(&r, NULL, 1, NULL, &step, &time)
+                           : vt_xyz_read_frame(&r, NULL, 1, NULL, &step, &time)) == 1)
+    n++;
+  vt_lines_close(&r);
+  return n;
+}
+
 int vt_trajectory_open(const char *path, const char *mode, vt_trajectory **out)
+{
+  return vt_trajectory_open_opts(path, mode, NULL, out);
+}
+
+int vt_trajectory_open_opts(const char *path, const char *mode, const vt_traj_opts *ro, vt_trajectory **out)
 {
   *out = NULL;
   int fmt = T_VTT, rc;
   if (!mode || (strcmp(mode, "r") != 0 && strcmp(mode, "w") != 0))
     return vt_error(VT_EINVAL, "trajectory %s: mode must be \"r\" or \"w\"", path);
   if ((rc = format_of(path, &fmt))) return rc;
+  if (ro && mode[0] == 'w') return vt_error(VT_EINVAL, "trajectory %s: diameters, masses and dt are options for reading", path);
+  if (ro) {
+    if (ro->ndiam < 0 || ro->ndiam > VT_MAX_SPECIES || ro->nmass < 0 || ro->nmass > VT_MAX_SPECIES)
+      return vt_error(VT_EINVAL, "trajectory %s: at most %d per-type diameters and masses", path, VT_MAX_SPECIES);
+    for (int k = 0; k < ro->ndiam; k++)
+      if (!(ro->diameters[k] > 0 && isfinite(ro->diameters[k])))
+        return vt_error(VT_EINVAL, "trajectory %s: diameter of type %d = %g must be positive", path, k + 1, ro->diameters[k]);
+    for (int k = 0; k < ro->nmass; k++)
+      if (!(ro->masses[k] > 0 && isfinite(ro->masses[k])))
+        return vt_error(VT_EINVAL, "trajectory %s: mass of type %d = %g must be positive", path, k + 1, ro->masses[k]);
+    if (!(ro->dt >= 0 && isfinite(ro->dt))) return vt_error(VT_EINVAL, "trajectory %s: dt = %g must be positive", path, ro->dt);
+  }
   vt_trajectory *t = calloc(1, sizeof *t);
   if (!t) return vt_error(VT_ENOMEM, "out of memory");
   t->fmt = fmt;
   t->writing = mode[0] == 'w';
+  if (ro) t->ro = *ro;
+  t->io.frame = 0;
+  t->io.ndiam = t->ro.ndiam;
+  memcpy(t->io.diameters, t->ro.diameters, sizeof t->io.diameters);
   t->path = strdup(path);
   if (!t->path) { free(t); return vt_error(VT_ENOMEM, "out of memory"); }
   if (t->writing) {
@@ -90,6 +144,7 @@ int vt_trajectory_open(const char *path, const char *mode, vt_trajectory **out)
   } else {
     if ((rc = vt_lines_open(&t->lines, t->path))) goto fail;
   }
+  if (!t->writing) t->total = count_frames(t);
   *out = t;
   return 0;
 fail:
@@ -103,7 +158,8 @@ static void free_buffers(vt_trajectory *t)
   free(t->bx); free(t->bimg); free(t->btype); free(t->bv); free(t->bs); free(t->bm);
 }
 
-long vt_trajectory_count(const vt_trajectory *t) { return t->count; }
+long vt_trajectory_count(const vt_trajectory *t) { return t->writing ? t->count : t->total; }
+long vt_trajectory_position(const vt_trajectory *t) { return t->count; }
 
 int vt_trajectory_write(vt_trajectory *t, const vt_system *s, double step, double time, unsigned what)
 {
@@ -210,13 +266,24 @@ static int decode_frame(vt_trajectory *t, const unsigned char *raw, size_t len)
     if (f->type[i] < 1 || f->type[i] > (int)ntypes) return vt_error(VT_EFORMAT, "%s: %s has a bad type", t->path, what_);
     for (int k = 0; k < 3; k++) {
       double x = f->x[3 * i + k];
-      if (!(x >= 0 && x < box[k]) || f->image[3 * i + k] < -(1 << 30) || f->image[3 * i + k] > (1 << 30) ||
+      /* positions drift up to skin/2 out of [0, L) between neighbor-list
+       * builds and are written as they are (as checkpoints store them):
+       * accept anything within a box length of the box, and wrap below */
+      if (!(x >= -box[k] && x < 2 * box[k]) || f->image[3 * i + k] < -(1 << 30) || f->image[3 * i + k] > (1 << 30) ||
           ((what & VT_FRAME_VELOCITIES) && !isfinite(f->v[3 * i + k])))
         return vt_error(VT_EFORMAT, "%s: %s has a bad position, image or velocity", t->path, what_);
     }
     if ((what & VT_FRAME_DIAMETERS) &&
         !(isfinite(f->sigma[i]) && f->sigma[i] > 0 && isfinite(f->mass[i]) && f->mass[i] > 0))
       return vt_error(VT_EFORMAT, "%s: %s has a bad diameter or mass", t->path, what_);
+  }
+  for (size_t i = 0; i < 3 * n; i++) {
+    double L = box[i % 3], *x = &f->x[i];
+    if (*x >= 0 && *x < L) continue;
+    int m = *x < 0 ? -1 : 1;
+    *x -= m * L;
+    if (*x >= L || *x < 0) *x = 0.0;   /* round-off at an edge */
+    f->image[i] += m;
   }
   f->n = (size_t)n;
   f->step = step;
@@ -232,26 +299,45 @@ static int read_text_frame(vt_trajectory *t)
 {
   vt_system *s;
   double step, time;
-  int rc = t->fmt == T_DUMP ? vt_dump_read_frame(&t->lines, NULL, 0, &s, &step, &time)
-                            : vt_xyz_read_frame(&t->lines, NULL, 0, &s, &step, &time);
+  t->lines.frame_what = 0;
+  int rc = t->fmt == T_DUMP ? vt_dump_read_frame(&t->lines, &t->io, 0, &s, &step, &time)
+                            : vt_xyz_read_frame(&t->lines, &t->io, 0, &s, &step, &time);
   if (rc <= 0) return rc;
   vt_frame *f = &t->fr;
   if ((rc = frame_reserve(t, s->n))) { vt_system_free(s); return rc; }
   size_t n = s->n;
-  f->x = t->bx; f->image = t->bimg; f->type = t->btype; f->v = t->bv; f->sigma = t->bs; f->mass = t->bm;
+  unsigned what = t->lines.frame_what;
+  if (t->ro.nmass > 0) {
+    /* per-type masses from the user */
+    for (size_t i = 0; i < n; i++) {
+      if (s->type[i] > t->ro.nmass) {
+        int ty = s->type[i];
+        vt_system_free(s);
+        return vt_error(VT_EINVAL, "%s: frame %ld has particles of type %d; masses were given for types 1..%d",
+                        t->path, t->count + 1, ty, t->ro.nmass);
+      }
+      s->mass[i] = t->ro.masses[s->type[i] - 1];
+    }
+    s->mass_rule = VT_MASS_SPECIES;
+    what |= VT_FRAME_DIAMETERS;
+  }
+  f->x = t->bx; f->image = t->bimg; f->type = t->btype;
+  f->v = (what & VT_FRAME_VELOCITIES) ? t->bv : NULL;
+  f->sigma = (what & VT_FRAME_DIAMETERS) ? t->bs : NULL;
+  f->mass = (what & VT_FRAME_DIAMETERS) ? t->bm : NULL;
   memcpy(f->x, s->x, 3 * n * sizeof(double));
   memcpy(f->image, s->image, 3 * n * sizeof(int));
   memcpy(f->type, s->type, n * sizeof(int));
-  memcpy(f->v, s->v, 3 * n * sizeof(double));
-  memcpy(f->sigma, s->sigma, n * sizeof(double));
-  memcpy(f->mass, s->mass, n * sizeof(double));
+  if (f->v) memcpy(f->v, s->v, 3 * n * sizeof(double));
+  if (f->sigma) memcpy(f->sigma, s->sigma, n * sizeof(double));
+  if (f->mass) memcpy(f->mass, s->mass, n * sizeof(double));
   f->n = n;
   f->step = isnan(step) ? (double)t->count : step;
-  f->time = time;
+  f->time = isnan(time) && t->ro.dt > 0 ? f->step * t->ro.dt : time;
   memcpy(f->box, s->box, sizeof f->box);
   f->ntypes = s->ntypes;
-  f->mass_rule = s->mass_rule;
-  f->what = VT_FRAME_VELOCITIES | VT_FRAME_DIAMETERS;
+  f->mass_rule = (what & VT_FRAME_DIAMETERS) ? s->mass_rule : -1;
+  f->what = what;
   vt_system_free(s);
   return 1;
 }

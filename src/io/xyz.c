@@ -173,15 +173,16 @@ int vt_xyz_read_frame(vt_lines *r, const vt_io_opts *opts, int skip, vt_system *
   if (!have_box) return vt_lines_error(r, "no Lattice=\"Lx 0 0 0 Ly 0 0 0 Lz\" (vitrum needs a periodic box)");
 
   if (skip) {
+    /* the particle lines are passed over without tokenizing them */
     for (long k = 0; k < n; k++) {
       rc = vt_lines_next(r);
       if (rc < 0) return rc;
       if (rc == 0) return vt_lines_error(r, "end of file after %ld of %ld particles", k, n);
-      if ((rc = vt_lines_split(r, 0))) return rc;
-      if (r->ntok != p.ncols) return vt_lines_error(r, "%d fields, Properties gives %d", r->ntok, p.ncols);
     }
     return 1;
   }
+  r->frame_what = (p.at[P_VELO] >= 0 ? VT_FRAME_VELOCITIES : 0u) |
+                  ((p.at[P_RADIUS] >= 0 || p.at[P_DIAM] >= 0 || (opts && opts->ndiam > 0)) ? VT_FRAME_DIAMETERS : 0u);
 
   char names[VT_MAX_SPECIES][32];
   int nnames = 0, numeric = -1;

@@ -4,7 +4,7 @@
  *               tau=0.2, chain=3 }
  *   md = vt.md{ restart="run.vtc" }        -- resume from a checkpoint; md.system
  *   n, stopped = md:run{ steps=, T=number | {T1, T2} | {{step, T}, ...} | function(i, steps),
- *                        every=, observe=function(step, s, T) end,
+ *                        every=, observe=function(step, s, T) end, observers={o, ...},
  *                        checkpoint={ file=, every= } | "file", progress=true }
  *   md:conserved()  md:checkpoint(file)
  *   md.step  md.time  md.dt  md.T  md.system  md.thermostat  md.tau  md.chain  md.pending
@@ -193,7 +193,7 @@ static int read_schedule(lua_State *L, int idx, vt_schedule *sc, run_ctx *c)
 
 static int md_run(lua_State *L)
 {
-  static const char *const known[] = {"steps", "T", "every", "observe", "checkpoint", "progress", NULL};
+  static const char *const known[] = {"steps", "T", "every", "observe", "observers", "checkpoint", "progress", NULL};
   vt_md *md = md_with_system(L, 1);
   vtl_checkopts(L, 2, "md:run", known);
   lua_settop(L, 2);
@@ -225,6 +225,23 @@ static int md_run(lua_State *L)
     lua_pop(L, 1);
   }
 
+  /* observers={o, ...}: the userdata stay referenced by the options table */
+  vt_observer **obs = NULL;
+  lua_getfield(L, 2, "observers");                     /* ..., observers */
+  if (!lua_isnil(L, -1)) {
+    luaL_argexpected(L, lua_istable(L, -1), 2, "observers= must be a list of vt.observer objects");
+    lua_Integer nobs = luaL_len(L, -1);
+    obs = lua_newuserdatauv(L, (size_t)(nobs > 0 ? nobs : 1) * sizeof *obs, 0);  /* ..., observers, buffer */
+    for (lua_Integer k = 1; k <= nobs; k++) {
+      lua_geti(L, -2, k);
+      if (!luaL_testudata(L, -1, VTL_OBSERVER))
+        return luaL_error(L, "md:run: observers[%d] is not a vt.observer (make one with vt.observer.msd{...})", (int)k);
+      obs[k - 1] = vtl_checkobserver(L, -1);
+      lua_pop(L, 1);
+    }
+    o.observers = obs;
+    o.nobservers = (size_t)nobs;
+  }
   lua_getfield(L, 2, "checkpoint");                    /* ..., checkpoint */
   if (lua_isstring(L, -1)) {
     o.checkpoint = lua_tostring(L, -1);

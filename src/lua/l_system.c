@@ -218,10 +218,8 @@ static int s_pressure(lua_State *L)
     vtl_checkopts(L, 2, "pressure", known);
     excess = vtl_optboolean_field(L, 2, "excess", 0);
   }
-  vtl_check(L, vt_system_compute(s, VT_ENERGY | VT_VIRIAL));
-  double V = vt_system_volume(s);
-  double p = (s->virial[0] + s->virial[1] + s->virial[2]) / (3.0 * V);
-  if (!excess) p += 2.0 * vt_system_kinetic_energy(s) / (3.0 * V);
+  double p;
+  vtl_check(L, vt_system_pressure(s, excess, &p));
   lua_pushnumber(L, p);
   return 1;
 }
@@ -358,15 +356,28 @@ static int s_set_box(lua_State *L)
 {
   vt_system *s = vtl_checksystem(L, 1);
   double *b = vtl_checkmatrix(L, 2, 3, 1, "set_box");
-  for (int k = 0; k < 3; k++)
-    if (!(b[k] > 0 && b[k] < 1e300)) { free(b); return luaL_error(L, "set_box: box lengths must be positive and finite"); }
-  /* scale positions affinely with the box */
-  for (size_t i = 0; i < s->n; i++)
-    for (int k = 0; k < 3; k++) s->x[3 * i + k] *= b[k] / s->box[k];
-  memcpy(s->box, b, sizeof s->box);
+  int rc = vt_system_set_box(s, b);
   free(b);
-  vt_system_invalidate(s);
+  vtl_check(L, rc);
   return 0;
+}
+
+/* s:pressure_tensor([{excess=true}]) -> {xx=, yy=, zz=, xy=, xz=, yz=} kinetic + virial over V */
+static int s_pressure_tensor(lua_State *L)
+{
+  static const char *const known[] = {"excess", NULL};
+  static const char *const names[6] = {"xx", "yy", "zz", "xy", "xz", "yz"};
+  vt_system *s = vtl_checksystem(L, 1);
+  int excess = 0;
+  if (!lua_isnoneornil(L, 2)) {
+    vtl_checkopts(L, 2, "pressure_tensor", known);
+    excess = vtl_optboolean_field(L, 2, "excess", 0);
+  }
+  double P[6];
+  vtl_check(L, vt_system_pressure_tensor(s, excess, P));
+  lua_createtable(L, 0, 6);
+  for (int k = 0; k < 6; k++) { lua_pushnumber(L, P[k]); lua_setfield(L, -2, names[k]); }
+  return 1;
 }
 
 static int s_index(lua_State *L)
@@ -420,7 +431,7 @@ int vtl_open_system(lua_State *L)
     {"set_diameters", s_set_diameters}, {"set_masses", s_set_masses}, {"set_types", s_set_types},
     {"set_box", s_set_box},
     {"set_mass_rule", s_set_mass_rule}, {"copy", s_copy}, {"assign", s_assign}, {"invalidate", s_invalidate}, {"set_potential", s_set_potential}, {"potential", s_potential},
-    {"energy", s_energy}, {"energies", s_energies}, {"pressure", s_pressure}, {"virial", s_virial},
+    {"energy", s_energy}, {"energies", s_energies}, {"pressure", s_pressure}, {"pressure_tensor", s_pressure_tensor}, {"virial", s_virial},
     {"kinetic_energy", s_kinetic_energy}, {"temperature", s_temperature},
     {"thermalize", s_thermalize}, {"zero_momentum", s_zero_momentum},
     {NULL, NULL}

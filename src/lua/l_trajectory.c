@@ -2,8 +2,10 @@
  *   t = vt.trajectory("run.vtt", "w")      -- also .dump/.lammpstrj/.xyz
  *   t:write(s [, {step=, time=, velocities=false, diameters=false}])
  *   t = vt.trajectory("run.vtt")           -- mode "r" by default
+ *   t = vt.trajectory("run.dump", { diameters={1.0, 1.2}, masses={1, 1.728}, dt=0.005 })
  *   for f in t:frames([{system=false, like=s}]) do ... end
- *   f = t:read()  (nil at the end)   t:skip([k])   t.count   t:close()
+ *   f = t:read()  (nil at the end)   t:skip([k])   t:close()
+ *   t.count (frames written; reading: frames in the file)   t.position (frames read)
  * A frame is a table: step, time (nil when the file has none), n, box,
  * positions (wrapped, n x 3), unwrapped (n x 3: for displacements), images,
  * types, and velocities, diameters, masses when the frame has them; with
@@ -11,9 +13,8 @@
  * diameters, masses, potential and skin when the frame has no diameters). */
 #include "lua/lvitrum.h"
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
-
-#define VTL_TRAJECTORY "vt.trajectory"
 
 typedef struct { vt_trajectory *t; int writing; } l_traj;
 
@@ -24,18 +25,59 @@ static l_traj *checktraj(lua_State *L, int idx)
   return u;
 }
 
-/* vt.trajectory(path [, "r"|"w"]) */
+vt_trajectory *vtl_checktrajectory(lua_State *L, int idx)
+{
+  l_traj *u = checktraj(L, idx);
+  if (u->writing) luaL_argerror(L, idx, "trajectory is open for writing");
+  return u->t;
+}
+
+/* per-type list {d1, d2, ...} of positive numbers into out[], returns the count */
+static int type_list(lua_State *L, int idx, const char *key, double *out)
+{
+  lua_getfield(L, idx, key);
+  int n = 0;
+  if (!lua_isnil(L, -1)) {
+    if (!lua_istable(L, -1)) return luaL_error(L, "vt.trajectory: %s= must be a list of numbers, one per type", key);
+    lua_Integer len = luaL_len(L, -1);
+    if (len < 1 || len > VT_MAX_SPECIES) return luaL_error(L, "vt.trajectory: %s= needs 1 to %d numbers (got %d)", key, VT_MAX_SPECIES, (int)len);
+    double *v = vtl_checkmatrix(L, -1, (size_t)len, 1, key);
+    memcpy(out, v, (size_t)len * sizeof *v);
+    free(v);
+    n = (int)len;
+  }
+  lua_pop(L, 1);
+  return n;
+}
+
+/* vt.trajectory(path [, "r"|"w" | {diameters=, masses=, dt=}]) */
 static int l_open(lua_State *L)
 {
   const char *path = luaL_checkstring(L, 1);
-  const char *mode = luaL_optstring(L, 2, "r");
+  const char *mode = "r";
+  vt_traj_opts ro;
+  int have_opts = 0;
+  memset(&ro, 0, sizeof ro);
+  if (lua_istable(L, 2)) {
+    static const char *const known[] = {"diameters", "masses", "dt", NULL};
+    vtl_checkopts(L, 2, "vt.trajectory", known);
+    ro.ndiam = type_list(L, 2, "diameters", ro.diameters);
+    ro.nmass = type_list(L, 2, "masses", ro.masses);
+    ro.dt = vtl_optnumber_field(L, 2, "dt", 0.0);
+    lua_getfield(L, 2, "dt");
+    if (!lua_isnil(L, -1) && !(ro.dt > 0)) return luaL_error(L, "vt.trajectory: dt must be positive (got %f)", ro.dt);
+    lua_pop(L, 1);
+    have_opts = 1;
+  } else {
+    mode = luaL_optstring(L, 2, "r");
+  }
   if (strcmp(mode, "r") != 0 && strcmp(mode, "w") != 0)
     return luaL_error(L, "vt.trajectory: mode must be \"r\" or \"w\" (got \"%s\")", mode);
   l_traj *u = lua_newuserdatauv(L, sizeof *u, 0);
   u->t = NULL;
   u->writing = mode[0] == 'w';
   luaL_setmetatable(L, VTL_TRAJECTORY);
-  vtl_check(L, vt_trajectory_open(path, mode, &u->t));
+  vtl_check(L, vt_trajectory_open_opts(path, mode, have_opts ? &ro : NULL, &u->t));
   return 1;
 }
 
@@ -194,7 +236,14 @@ static int t_index(lua_State *L)
   const char *k = luaL_checkstring(L, 2);
   if (strcmp(k, "count") == 0) {
     if (!u->t) return luaL_error(L, "trajectory is closed");
-    lua_pushinteger(L, vt_trajectory_count(u->t));
+    long c = vt_trajectory_count(u->t);
+    if (c < 0) lua_pushnil(L);   /* not a regular file: unknown */
+    else lua_pushinteger(L, c);
+    return 1;
+  }
+  if (strcmp(k, "position") == 0) {
+    if (!u->t) return luaL_error(L, "trajectory is closed");
+    lua_pushinteger(L, u->writing ? vt_trajectory_count(u->t) : vt_trajectory_position(u->t));
     return 1;
   }
   if (strcmp(k, "mode") == 0) { lua_pushstring(L, u->writing ? "w" : "r"); return 1; }
@@ -207,8 +256,9 @@ static int t_tostring(lua_State *L)
 {
   l_traj *u = luaL_checkudata(L, 1, VTL_TRAJECTORY);
   if (!u->t) lua_pushliteral(L, "vt.trajectory (closed)");
-  else lua_pushfstring(L, "vt.trajectory (%s, %d frames %s)", u->writing ? "writing" : "reading",
-                       (int)vt_trajectory_count(u->t), u->writing ? "written" : "read");
+  else if (u->writing) lua_pushfstring(L, "vt.trajectory (writing, %d frames written)", (int)vt_trajectory_count(u->t));
+  else lua_pushfstring(L, "vt.trajectory (reading, frame %d of %d)", (int)vt_trajectory_position(u->t),
+                       (int)vt_trajectory_count(u->t));
   return 1;
 }
 

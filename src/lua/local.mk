@@ -25,3 +25,6 @@ EXTRA_DIST += t/lua_md.lua t/lua_md_sigint.lua t/lua_md_lammps.lua
 libvitrum_lua_la_SOURCES += src/lua/l_order.c
 TESTS += t/lua_order.lua
 EXTRA_DIST += t/lua_order.lua
+libvitrum_lua_la_SOURCES += src/lua/l_observer.c
+TESTS += t/lua_observer.lua t/lua_trajectory_read.lua t/lua_msd_lammps.lua
+EXTRA_DIST += t/lua_observer.lua t/lua_trajectory_read.lua t/lua_msd_lammps.lua

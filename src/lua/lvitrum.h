@@ -13,6 +13,8 @@
 #define VTL_SYSTEM "vt.system"
 #define VTL_ARRAY "vt.array"
 #define VTL_POTENTIAL "vt.potential"
+#define VTL_OBSERVER "vt.observer"
+#define VTL_TRAJECTORY "vt.trajectory"
 
 /* Raise the core's last error as a Lua error if rc < 0; returns rc otherwise. */
 int vtl_check(lua_State *L, int rc);
@@ -27,6 +29,8 @@ vt_array *vtl_toarray_opt(lua_State *L, int idx);          /* NULL if not an arr
 void vtl_pusharray(lua_State *L, vt_array *a);              /* takes the reference */
 vt_potential *vtl_checkpotential(lua_State *L, int idx);
 void vtl_pushpotential(lua_State *L, vt_potential *p);      /* takes the reference */
+vt_observer *vtl_checkobserver(lua_State *L, int idx);      /* l_observer.c */
+vt_trajectory *vtl_checktrajectory(lua_State *L, int idx);  /* l_trajectory.c: open for reading */
 
 /* Read an array-or-table argument of `rows` rows and `cols` columns (cols 1:
  * a flat list or a vector array; cols 3: an n x 3 array or a list of
