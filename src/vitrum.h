@@ -14,6 +14,7 @@
 #include "analysis/stats.h"
 #include "analysis/displacement.h"
 #include "analysis/voronoi.h"
+#include "analysis/structure.h"
 #include "homogenize/virial.h"
 #include "minimize/minimize.h"
 #include "dynamics/md.h"

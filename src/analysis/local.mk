@@ -26,3 +26,13 @@ t_analysis_voronoi_SOURCES = t/analysis_voronoi.c
 t_analysis_voronoi_CFLAGS = $(TEST_CFLAGS)
 t_analysis_voronoi_LDADD = $(TEST_LDADD)
 t_analysis_voronoi_LDFLAGS = $(OPENMP_CFLAGS)
+
+# Static structure: g(r) and S(q) (structure.h).
+libvitrum_la_SOURCES += src/analysis/structure.c
+nobase_vitruminclude_HEADERS += src/analysis/structure.h
+check_PROGRAMS += t/analysis_structure
+TESTS += t/analysis_structure
+t_analysis_structure_SOURCES = t/analysis_structure.c
+t_analysis_structure_CFLAGS = $(TEST_CFLAGS)
+t_analysis_structure_LDADD = $(TEST_LDADD)
+t_analysis_structure_LDFLAGS = $(OPENMP_CFLAGS)
