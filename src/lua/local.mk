@@ -22,3 +22,6 @@ EXTRA_DIST += t/lua_minimize.lua t/lua_newton.lua t/lua_vhg.lua
 libvitrum_lua_la_SOURCES += src/lua/l_md.c
 TESTS += t/lua_md.lua t/lua_md_sigint.lua t/lua_md_lammps.lua
 EXTRA_DIST += t/lua_md.lua t/lua_md_sigint.lua t/lua_md_lammps.lua
+libvitrum_lua_la_SOURCES += src/lua/l_structure.c
+TESTS += t/lua_structure.lua
+EXTRA_DIST += t/lua_structure.lua
