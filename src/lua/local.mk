@@ -25,3 +25,5 @@ EXTRA_DIST += t/lua_md.lua t/lua_md_sigint.lua t/lua_md_lammps.lua
 libvitrum_lua_la_SOURCES += src/lua/l_structure.c
 TESTS += t/lua_structure.lua
 EXTRA_DIST += t/lua_structure.lua
+TESTS += t/lua_stats.lua
+EXTRA_DIST += t/lua_stats.lua
