@@ -47,7 +47,9 @@ local same = #r == 8
 for i = 1, 8 do same = same and r[i] == want[i] end
 T.ok(same, "ranks within species, ties averaged")
 local rn = vt.stats.ranks({ 3, 1, 2, 2 }, { normalize = true })
-T.ok(rn[1] == 1 and rn[2] == 0.25 and rn[3] == 0.625 and rn[4] == 0.625, "normalized ranks: rank / N")
+T.ok(rn[1] == 1 and rn[2] == 0 and rn[3] == 0.5 and rn[4] == 0.5, "normalized ranks: (rank - 1) / (N - 1)")
+local rs = vt.stats.ranks({ 5, 1, 3, 7 }, { types = { 1, 1, 1, 2 }, normalize = true })
+T.ok(rs[1] == 1 and rs[2] == 0 and rs[3] == 0.5 and rs[4] == 0.5, "normalized within species; a species of one gets 0.5")
 T.raises(function() vt.stats.ranks({ 1, 2 }, { types = { 1 } }) end, "2 values but 1 types", "types length")
 T.raises(function() vt.stats.ranks({ 1, 2 }, { types = { 1, 0.5 } }) end, "not a positive integer", "bad type")
 

@@ -102,7 +102,8 @@ static int *checktypes(lua_State *L, int idx, size_t n, const char *what)
 }
 
 /* vt.stats.ranks(x [, {types=, normalize=false}]) -> array of ranks 1..N
- * (ties averaged); types: ranks within each species; normalize: rank / N_a */
+ * (ties averaged); types: ranks within each species; normalize: (rank - 1) /
+ * (N_a - 1), 0 for the lowest and 1 for the highest (0.5 for a group of one) */
 static int l_ranks(lua_State *L)
 {
   static const char *const known[] = {"types", "normalize", NULL};
@@ -129,14 +130,17 @@ static int l_ranks(lua_State *L)
   if (!r) { free(x); free(type); return luaL_error(L, "out of memory"); }
   int rc = vt_stats_ranks(x, type, n, r->data);
   if (!rc && norm) {
-    /* divide by the size of each rank's group */
+    /* scale by the size of each rank's group */
     size_t cnt[VT_MAX_SPECIES + 2] = {0}, big = 0;
     for (size_t i = 0; type && i < n; i++) {
       if (type[i] <= VT_MAX_SPECIES) cnt[type[i]]++;
       else big = 1;
     }
     if (big) rc = vt_error(VT_EINVAL, "vt.stats.ranks: normalize supports types 1..%d", VT_MAX_SPECIES);
-    for (size_t i = 0; !rc && i < n; i++) r->data[i] /= (double)(type ? cnt[type[i]] : n);
+    for (size_t i = 0; !rc && i < n; i++) {
+      size_t m = type ? cnt[type[i]] : n;
+      r->data[i] = m > 1 ? (r->data[i] - 1) / (double)(m - 1) : 0.5;
+    }
   }
   free(x); free(type);
   if (rc) { vt_array_unref(r); return vtl_check(L, rc); }
