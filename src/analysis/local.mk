@@ -9,9 +9,14 @@ t_analysis_virial_SOURCES = t/analysis_virial.c
 t_analysis_virial_CFLAGS = $(TEST_CFLAGS)
 t_analysis_virial_LDADD = $(TEST_LDADD)
 
-# Statistics for the protocols (fits, Spearman, bootstrap).
+# Statistics for the protocols (fits, Spearman, ranks, bootstrap).
 libvitrum_la_SOURCES += src/analysis/stats.c
 nobase_vitruminclude_HEADERS += src/analysis/stats.h
+check_PROGRAMS += t/analysis_stats
+TESTS += t/analysis_stats
+t_analysis_stats_SOURCES = t/analysis_stats.c
+t_analysis_stats_CFLAGS = $(TEST_CFLAGS)
+t_analysis_stats_LDADD = $(TEST_LDADD)
 
 # Displacements and MSD from unwrapped coordinates.
 libvitrum_la_SOURCES += src/analysis/displacement.c
@@ -45,3 +50,12 @@ TESTS += t/analysis_correlator
 t_analysis_correlator_SOURCES = t/analysis_correlator.c
 t_analysis_correlator_CFLAGS = $(TEST_CFLAGS)
 t_analysis_correlator_LDADD = $(TEST_LDADD)
+# Static structure: g(r) and S(q) (structure.h).
+libvitrum_la_SOURCES += src/analysis/structure.c
+nobase_vitruminclude_HEADERS += src/analysis/structure.h
+check_PROGRAMS += t/analysis_structure
+TESTS += t/analysis_structure
+t_analysis_structure_SOURCES = t/analysis_structure.c
+t_analysis_structure_CFLAGS = $(TEST_CFLAGS)
+t_analysis_structure_LDADD = $(TEST_LDADD)
+t_analysis_structure_LDFLAGS = $(OPENMP_CFLAGS)
