@@ -422,6 +422,7 @@ function M.run(o)
                     gave_up = final_failed }
   if final_failed > 0 then say("%d failed tasks have used their %d retries and are not run again", final_failed, retries) end
   if #todo == 0 then
+    if o.transport == "mpi" then local Tm = mpi_transport(o.mpi); for i in pairs(Tm.slots) do Tm.retire(i) end end
     local c = st:counts()
     st:close()
     summary.counts = c
@@ -435,9 +436,9 @@ function M.run(o)
   local function finished(res)
     local interrupted = not res.ok and res.error and res.error:match("interrupted!$")
     if interrupted then return end   -- Ctrl-C: the task stays pending
-    st:record(res.id, res, src.hash)
+    local status = st:record(res.id, res, src.hash)
     summary.ran = summary.ran + 1
-    if res.ok then summary.done = summary.done + 1; bar.done = bar.done + 1
+    if status == "done" then summary.done = summary.done + 1; bar.done = bar.done + 1
     else summary.failed = summary.failed + 1; bar.failed = bar.failed + 1 end
     bar.draw(false)
   end

@@ -161,8 +161,8 @@ function Store:todo(retries)
 end
 
 -- one finished task, one transaction. res = { ok=, fields=, error=, traceback=,
--- seconds=, host= }. Returns nil, message when the fields cannot be stored
--- (the task is then recorded as failed with that message).
+-- seconds=, host= }. Returns the status recorded: 'failed' also when the
+-- fields cannot be stored (the message says why).
 function Store:record(id, res, task_hash)
   self:begin()
   local ok, err = pcall(function()
@@ -191,9 +191,11 @@ function Store:record(id, res, task_hash)
     local n = #bargs
     bargs[n + 1] = id
     self.db:exec(("UPDATE results SET %s WHERE id=?"):format(table.concat(base, ",")), table.unpack(bargs, 1, n + 1))
+    return status
   end)
   if not ok then self:rollback(); error(err, 0) end
   self:commit()
+  return err
 end
 
 function Store:counts()
