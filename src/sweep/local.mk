@@ -12,5 +12,5 @@ vitrum_SOURCES += src/sweep/mpi_front.c src/sweep/mpi_front.h
 vitrum_CFLAGS += $(MPI_CFLAGS)
 vitrum_LDADD += $(MPI_LIBS)
 endif
-TESTS += t/lua_sweep.lua t/sweep_kill.sh t/sweep_mpi.sh
-EXTRA_DIST += t/lua_sweep.lua t/sweep_kill.sh t/sweep_mpi.sh
+TESTS += t/lua_sweep.lua t/sweep_kill.sh t/sweep_mpi.sh t/sweep_slurm.sh
+EXTRA_DIST += t/lua_sweep.lua t/sweep_kill.sh t/sweep_mpi.sh t/sweep_slurm.sh
