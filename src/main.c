@@ -20,7 +20,7 @@
 #include <sys/select.h>
 #include <unistd.h>
 #ifdef HAVE_MPI
-#include "sweep/mpi_front.h"
+#include "mpi_front.h"
 #endif
 
 #define PROMPT "vt> "

@@ -18,5 +18,7 @@
 #include "minimize/minimize.h"
 #include "dynamics/md.h"
 #include "elastic/hessian.h"
+#include "sweep/store.h"
+#include "sweep/proc.h"
 
 #endif

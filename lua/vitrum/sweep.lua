@@ -319,7 +319,8 @@ end
 
 local function progress_bar(total, quiet)
   local info = vt.proc.info()
-  local tty = info.stderr_tty and not quiet and (os.getenv("VT_QUIET") or "") == ""
+  local vq = os.getenv("VT_QUIET") or ""
+  local tty = info.stderr_tty and not quiet and (vq == "" or vq == "0")
   local P = { done = 0, failed = 0, total = total, t0 = vt.clock(), last = -1 }
   local function fmt_time(s)
     s = math.floor(s + 0.5)
@@ -558,6 +559,17 @@ local function parse_values(name, spec)
   return vals
 end
 M.parse_values = parse_values
+
+-- sweep.range(a, b [, step]): the list a, a + step, ... up to b (integers for integer arguments)
+function M.range(a, b, step)
+  if step == nil then
+    if math.type(a) ~= "integer" or math.type(b) ~= "integer" then error("sweep.range(a, b): integers (or give a step)", 2) end
+    local t = {}
+    for v = a, b do t[#t + 1] = v end
+    return t
+  end
+  return parse_values("range", ("%s:%s:%s"):format(a, b, step))
+end
 
 local function parse_args(args)
   local o = { grid = {} }

@@ -6,7 +6,7 @@
  * process pool's workers. */
 #include "config.h"
 #include "lua/lvitrum.h"
-#include "sweep/mpi_front.h"
+#include "mpi_front.h"
 #include <mpi.h>
 #include <stdlib.h>
 
