@@ -195,5 +195,48 @@ local l = pv("m", "fire,lbfgs,2")
 T.ok(l[1] == "fire" and l[3] == 2, "comma list of strings and numbers")
 T.raises(function() pv("x", "1.5:3") end, "range of integers", "a:b needs integers")
 
+-- a `seed` parameter is the task's seed and the store's seed column
+local sd = sweep.run{ task = function(p) return { got = p.seed } end, grid = { seed = { 5, 7 }, x = { 1 } },
+                      store = path("seed.db"), workers = 0, quiet = true }
+local srows = sweep.rows(path("seed.db"))
+T.ok(sd.done == 2 and srows[1].seed == 5 and srows[1].got == 5 and srows[2].seed == 7 and srows[2].got == 7,
+     "a seed parameter is the seed the task gets and the seed column")
+T.is(sweep.summarize{ rows = srows, by = { "seed" }, field = "got" }[2].mean, 7.0, "and groups like any parameter")
+T.raises(function() sweep.run{ task = task, grid = { seed = { 1.5 } }, store = path("x.db") } end,
+         "must be an integer", "a non-integer seed parameter")
+
+-- 12. the command line: errors name the problem, exit status 1; done = 0, failures = 2
+local vitrum = (os.getenv("VT_BUILDDIR") or ".") .. "/vitrum"
+local function sh(args)
+  local p = io.popen(("'%s' %s 2>&1; echo \"status=$?\""):format(vitrum, args))
+  local text = p:read("a")
+  p:close()
+  return text, tonumber(text:match("status=(%d+)%s*$"))
+end
+local tf = io.open(path("t.lua"), "w")
+tf:write("return function(p) if p.x == 3 then error('x is 3') end return { y = p.x * 2 } end\n")
+tf:close()
+local txt, st1 = sh(("sweep '%s' --grid x=1:2 --store '%s' --quiet"):format(path("t.lua"), path("cli.db")))
+T.is(st1, 0, "vitrum sweep: exit 0 when every point is done")
+txt, st1 = sh(("sweep '%s' --grid x=1:3 --store '%s' --quiet"):format(path("t.lua"), path("cli.db")))
+T.is(st1, 2, "vitrum sweep: exit 2 when a task failed")
+txt, st1 = sh(("sweep '%s' --grid x=1:3 --store '%s' --wrokers 2"):format(path("t.lua"), path("cli.db")))
+T.ok(st1 == 1 and txt:find("unknown option '--wrokers'", 1, true), "vitrum sweep: an unknown option is named")
+txt, st1 = sh(("sweep '%s' --store '%s'"):format(path("t.lua"), path("cli.db")))
+T.ok(st1 == 1 and txt:find("at least one --grid", 1, true), "vitrum sweep: no grid")
+txt, st1 = sh(("sweep '%s' --grid x=1:3"):format(path("t.lua")))
+T.ok(st1 == 1 and txt:find("--store", 1, true), "vitrum sweep: no store")
+txt, st1 = sh(("sweep '%s' --grid x=1:3 --store '%s'"):format(path("missing.lua"), path("cli.db")))
+T.ok(st1 == 1 and txt:find("missing.lua", 1, true), "vitrum sweep: a missing task script is named")
+txt, st1 = sh("sweep merge --store x.db")
+T.ok(st1 == 1 and txt:find("no shard stores", 1, true), "vitrum sweep merge: no shards")
+txt, st1 = sh("sweep --help")
+T.ok(st1 == 0 and txt:find("usage: vitrum sweep", 1, true), "vitrum sweep --help")
+local bad = io.open(path("bad.lua"), "w")
+bad:write("return 42\n")
+bad:close()
+txt, st1 = sh(("sweep '%s' --grid x=1:2 --store '%s' --workers 1"):format(path("bad.lua"), path("bad.db")))
+T.ok(st1 == 1 and txt:find("must return a function", 1, true), "a task script that returns no function is refused")
+
 os.execute("rm -rf '" .. dir .. "'")
 T.done()

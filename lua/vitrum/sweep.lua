@@ -22,9 +22,18 @@ M.merge = db.merge
 ---------------------------------------------------------------------------
 -- points
 
+-- numbers in their shortest form that reads back exactly (0.8, not 0.80000000000000004)
 local function valstr(v)
   if math.type(v) == "integer" then return tostring(v) end
-  if type(v) == "number" then return ("%.17g"):format(v) end
+  if type(v) == "number" then
+    for digits = 15, 17 do
+      local t = ("%." .. digits .. "g"):format(v)
+      if tonumber(t) == v then
+        if not t:find("[%.eEn]") then t = t .. ".0" end   -- a float stays a float: 2.0, not 2
+        return t
+      end
+    end
+  end
   return ("%q"):format(v)
 end
 
@@ -38,7 +47,10 @@ end
 -- the task's seed: the `seed` parameter when there is one (an integer),
 -- otherwise derived from the key (FNV-1a 64, reduced to 1 .. 2^31 - 1)
 local function point_seed(params, key)
-  if math.type(params.seed) == "integer" then return params.seed end
+  if params.seed ~= nil then
+    if math.type(params.seed) ~= "integer" then error("sweep: the parameter 'seed' must be an integer (it is the task's seed)", 0) end
+    return params.seed
+  end
   local h = tonumber(stage.hash(key):sub(-8), 16)
   return h % 2147483647 + 1
 end
@@ -225,8 +237,10 @@ local function worker_loop(recv, send)
       if not ok then fatal = tostring(err) end
       send{ ready = true, fatal = fatal, host = HOST, pid = vt.proc.info().pid }
     elseif msg.task then
-      if fatal then send{ id = msg.task.id, ok = false, error = fatal, seconds = 0, host = HOST }
-      else send(execute(fn, msg.task)) end
+      local sent
+      if fatal then sent = send{ id = msg.task.id, ok = false, error = fatal, seconds = 0, host = HOST }
+      else sent = send(execute(fn, msg.task)) end
+      if sent == false then return end   -- the coordinator has gone (stopped or killed)
     end
   end
 end
@@ -239,7 +253,7 @@ function M.worker()
   worker_loop(function()
     local s = vt.proc.recv(fd)
     return s and stage.decode(s)
-  end, function(m) assert(vt.proc.send(fd, stage.encode(m))) end)
+  end, function(m) return vt.proc.send(fd, stage.encode(m)) and true or false end)
 end
 
 -- the pool's transport: slots = workers; wait() -> slot, message | nil, why
@@ -497,7 +511,13 @@ function M.run(o)
   bar.finish()
   summary.counts = st:counts()
   st:close()
-  if not ok then error(err, 0) end
+  if not ok then
+    if tostring(err):match("interrupted!$") then
+      error(("sweep interrupted: %s holds %d done, %d failed, %d pending; run the same sweep again to resume")
+        :format(store, summary.counts.done, summary.counts.failed, summary.counts.pending), 0)
+    end
+    error(err, 0)
+  end
   say("%s: ran %d tasks (%d done, %d failed); the store holds %d done, %d failed, %d pending", store, summary.ran,
       summary.done, summary.failed, summary.counts.done, summary.counts.failed, summary.counts.pending)
   return summary

@@ -88,6 +88,12 @@ function Store:ensure_field(name, role, kind, cols)
     end
     return true
   end
+  if name == "seed" and role == "parameter" then   -- a seed parameter is the seed column itself
+    if kind ~= "integer" then return nil, "'seed' must have integer values (it is the task's seed)" end
+    self.db:exec("INSERT OR REPLACE INTO fields(name, role, kind, cols) VALUES('seed', 'parameter', 'integer', 0)")
+    self.fields.seed = { name = "seed", role = "parameter", kind = "integer", cols = 0 }
+    return true
+  end
   if M.reserved[name:lower()] then return nil, ("'%s' is a reserved column name of the store"):format(name) end
   if not name:match("^[%a_][%w_]*$") then
     return nil, ("'%s' is not a usable field name (letters, digits and _, not starting with a digit)"):format(name)
@@ -132,13 +138,16 @@ function Store:define(def, points)
     end
     local names = def.param_names
     local cols, marks = { "key", "seed" }, { "?", "?" }
-    for _, n in ipairs(names) do cols[#cols + 1] = q(n); marks[#marks + 1] = "?" end
+    local pnames = {}
+    for _, n in ipairs(names) do
+      if n ~= "seed" then pnames[#pnames + 1] = n; cols[#cols + 1] = q(n); marks[#marks + 1] = "?" end
+    end
     local sql = ("INSERT OR IGNORE INTO results(%s) VALUES(%s)"):format(table.concat(cols, ","), table.concat(marks, ","))
     local new = 0
     for _, p in ipairs(points) do
       local args = { p.key, p.seed }
-      for i, n in ipairs(names) do args[i + 2] = p.params[n] end
-      self.db:exec(sql, table.unpack(args, 1, #names + 2))
+      for i, n in ipairs(pnames) do args[i + 2] = p.params[n] end
+      self.db:exec(sql, table.unpack(args, 1, #pnames + 2))
       new = new + self.db:changes()
     end
     info.new_points = new
