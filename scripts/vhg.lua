@@ -135,52 +135,8 @@ do
   w:close()
 end
 
-local function serialize(v, indent)
-  indent = indent or ""
-  local t = type(v)
-  if t == "number" then
-    if math.type(v) == "integer" then return tostring(v) end
-    if v ~= v then return "0/0" end
-    if v == math.huge then return "math.huge" end
-    if v == -math.huge then return "-math.huge" end
-    return ("%.17g"):format(v)
-  elseif t == "string" then return ("%q"):format(v)
-  elseif t == "boolean" or t == "nil" then return tostring(v)
-  elseif t == "table" then
-    local parts = {}
-    for k, x in pairs(v) do
-      local key = type(k) == "string" and ("[%q]"):format(k) or ("[%s]"):format(serialize(k))
-      if type(x) ~= "userdata" and type(x) ~= "function" then
-        parts[#parts + 1] = indent .. " " .. key .. " = " .. serialize(x, indent .. " ")
-      end
-    end
-    return "{\n" .. table.concat(parts, ",\n") .. "\n" .. indent .. "}"
-  end
-  return "nil"
-end
-
-local function stage(name, systems_wanted, fn)
-  local done = path("stage-" .. name .. ".lua")
-  local f = not opt.fresh and io.open(done)
-  if f then
-    f:close()
-    local res = dofile(done)
-    local sys = {}
-    for _, sname in ipairs(systems_wanted) do sys[sname] = vt.read(path(("stage-%s-%s.vtc"):format(name, sname))) end
-    say("stage %s: resumed from %s", name, done)
-    return res, sys
-  end
-  local t0 = os.time()
-  local res, sys = fn()
-  for _, sname in ipairs(systems_wanted) do vt.write(sys[sname], path(("stage-%s-%s.vtc"):format(name, sname))) end
-  local tmp = done .. ".tmp"
-  local w = assert(io.open(tmp, "w"))
-  w:write("return ", serialize(res), "\n")
-  w:close()
-  assert(os.rename(tmp, done))
-  say("stage %s: done in %d s", name, os.time() - t0)
-  return res, sys
-end
+local stages = require("vitrum.stage").new{ dir = opt.out, fresh = opt.fresh, say = say }
+local function stage(name, systems_wanted, fn) return stages:run(name, systems_wanted, fn) end
 
 ---------------------------------------------------------------------------
 -- building blocks

@@ -19,6 +19,9 @@
 #include <string.h>
 #include <sys/select.h>
 #include <unistd.h>
+#ifdef HAVE_MPI
+#include "mpi_front.h"
+#endif
 
 #define PROMPT "vt> "
 #define PROMPT2 "vt>> "
@@ -39,11 +42,14 @@ static void usage(FILE *out)
           "  -h, --help     print this help and exit\n"
           "  --             stop handling options\n"
           "  -              run standard input as a script\n\n"
+          "  %s sweep TASK.lua --grid name=v1,v2 --store results.db [options]\n"
+          "  %s sweep merge shard.db ... --store results.db\n"
+          "                 parameter sweeps (`%s sweep --help`, doc/sweeps.md)\n\n"
           "The module is available as `vt` and through require \"vitrum\".\n"
           "Script arguments are in the global table `arg` (arg[0] is the script)\n"
           "and are passed to the script as `...`.\n"
           "Ctrl-C stops the running chunk at a clean point (loops in C finish their step).\n",
-          progname);
+          progname, progname, progname, progname);
 }
 
 /* ---- errors and Ctrl-C ---- */
@@ -628,6 +634,29 @@ static int repl(lua_State *L)
   return failed;
 }
 
+/* ---- the sweep subcommand ---- */
+
+/* `vitrum sweep ...`: the arguments after "sweep" go to
+ * require("vitrum.sweep").main (lua/vitrum/sweep.lua), which returns the
+ * exit status. */
+static int handle_sweep(lua_State *L, char **argv, int argc)
+{
+  createargtable(L, argv, argc, 1);
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "vitrum.sweep");
+  int status = docall(L, 1, 1);
+  if (status != LUA_OK) return report(L, status) == LUA_OK ? 0 : 1;
+  lua_getfield(L, -1, "main");
+  lua_remove(L, -2);
+  lua_createtable(L, argc > 2 ? argc - 2 : 0, 0);
+  for (int i = 2; i < argc; i++) { lua_pushstring(L, argv[i]); lua_rawseti(L, -2, i - 1); }
+  status = docall(L, 1, 1);
+  if (status != LUA_OK) { report(L, status); return 1; }
+  int code = lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : 0;
+  lua_pop(L, 1);
+  return code;
+}
+
 /* ---- main ---- */
 
 static int pmain(lua_State *L)
@@ -638,7 +667,14 @@ static int pmain(lua_State *L)
   luaL_checkversion(L);
   luaL_openlibs(L);
   luaL_requiref(L, "vitrum", vtl_open, 0);      /* package.loaded.vitrum = vt */
+#ifdef HAVE_MPI
+  vt_mpi_front_open(L);                         /* vt.mpi for sweeps under mpirun */
+#endif
   lua_setglobal(L, "vt");
+  if (argc > 1 && strcmp(argv[1], "sweep") == 0) {
+    lua_pushinteger(L, handle_sweep(L, argv, argc));
+    return 1;
+  }
 
   /* first pass: check the options; those that print something exit here */
   for (int i = 1; i < argc; i++) {
@@ -705,5 +741,8 @@ int main(int argc, char **argv)
   int result = status == LUA_OK ? (int)lua_tointeger(L, -1) : 1;
   report(L, status);
   lua_close(L);
-  return result == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+#ifdef HAVE_MPI
+  vt_mpi_front_close();
+#endif
+  return result == 0 ? EXIT_SUCCESS : result == 2 ? 2 : EXIT_FAILURE;   /* 2: a sweep with failed tasks */
 }

@@ -22,5 +22,7 @@
 #include "analysis/correlator.h"
 #include "analysis/timeseries.h"
 #include "elastic/hessian.h"
+#include "sweep/store.h"
+#include "sweep/proc.h"
 
 #endif
