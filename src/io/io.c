@@ -98,9 +98,18 @@ int vt_io_write(const vt_system *s, const char *path, const vt_io_opts *opts)
   if (rc) return rc;
   if (opts && opts->ndiam)
     return vt_error(VT_EINVAL, "writing %s: diameters= is an option for reading", path);
-  if (strcmp(fmt, "lammps-data") == 0) return vt_lammps_data_write(s, path);
-  if (strcmp(fmt, "lammps-dump") == 0) return vt_lammps_dump_write(s, path, 0);
-  if (strcmp(fmt, "xyz") == 0) return vt_xyz_write(s, path);
+  int dump = strcmp(fmt, "lammps-dump") == 0, xyz = strcmp(fmt, "xyz") == 0, data = strcmp(fmt, "lammps-data") == 0;
+  if (opts && opts->ncolumns && !dump && !xyz)
+    return vt_error(VT_EINVAL, "writing %s: extra columns are for dumps and xyz files, not %s", path, fmt);
+  if (opts && opts->atom_style && !data)
+    return vt_error(VT_EINVAL, "writing %s: atom_style is for LAMMPS data files, not %s", path, fmt);
+  if (opts && !xyz)
+    for (int t = 0; t < VT_MAX_SPECIES; t++)
+      if (opts->species[t])
+        return vt_error(VT_EINVAL, "writing %s: species names are for xyz files, not %s (which use type numbers)", path, fmt);
+  if (data) return vt_lammps_data_write_opts(s, path, opts);
+  if (dump) return vt_lammps_dump_write_opts(s, path, 0, opts);
+  if (xyz) return vt_xyz_write_opts(s, path, opts);
   if (strcmp(fmt, "checkpoint") == 0) return vt_checkpoint_write(path, s, NULL, 0);
   vt_trajectory *t;
   if ((rc = vt_trajectory_open(path, "w", &t))) return rc;

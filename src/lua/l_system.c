@@ -148,7 +148,22 @@ static void push_vec1(lua_State *L, const double *src, size_t n)
   vtl_pusharray(L, a);
 }
 
-static int s_positions(lua_State *L) { vt_system *s = vtl_checksystem(L, 1); push_vec3(L, s->x, s->n); return 1; }
+/* Positions wrapped into [0, L) and images to match (vt_io_wrapped): the
+ * core lets positions drift out of the box between neighbor-list builds. */
+static void push_wrapped(lua_State *L, const vt_system *s, int images)
+{
+  vt_array *a = vt_array_alloc(s->n, 3);
+  if (!a) { luaL_error(L, "out of memory"); return; }
+  for (size_t i = 0; i < s->n; i++) {
+    double x[3];
+    int im[3];
+    vt_io_wrapped(s, i, x, im);
+    for (int k = 0; k < 3; k++) a->data[3 * i + k] = images ? im[k] : x[k];
+  }
+  vtl_pusharray(L, a);
+}
+
+static int s_positions(lua_State *L) { push_wrapped(L, vtl_checksystem(L, 1), 0); return 1; }
 static int s_velocities(lua_State *L) { vt_system *s = vtl_checksystem(L, 1); push_vec3(L, s->v, s->n); return 1; }
 static int s_diameters(lua_State *L) { vt_system *s = vtl_checksystem(L, 1); push_vec1(L, s->sigma, s->n); return 1; }
 static int s_masses(lua_State *L) { vt_system *s = vtl_checksystem(L, 1); push_vec1(L, s->mass, s->n); return 1; }
@@ -163,15 +178,7 @@ static int s_unwrapped(lua_State *L)
   return 1;
 }
 
-static int s_images(lua_State *L)
-{
-  vt_system *s = vtl_checksystem(L, 1);
-  vt_array *a = vt_array_alloc(s->n, 3);
-  if (!a) return luaL_error(L, "out of memory");
-  for (size_t i = 0; i < 3 * s->n; i++) a->data[i] = s->image[i];
-  vtl_pusharray(L, a);
-  return 1;
-}
+static int s_images(lua_State *L) { push_wrapped(L, vtl_checksystem(L, 1), 1); return 1; }
 
 static int s_types(lua_State *L)
 {
