@@ -252,7 +252,7 @@ static void check_lammps(void)
 int main(void)
 {
   const char *sh = getenv("VT_SHARED");
-  snprintf(refdir, sizeof refdir, "%s/reference", sh ? sh : "../shared");
+  snprintf(refdir, sizeof refdir, "%s/reference", sh ? sh : "../t/data");
   char probe[4200];
   snprintf(probe, sizeof probe, "%s/liquid_T1.0_N500.data", refdir);
   /* the reference data ships in t/data: its absence is a failure, not a skip */

@@ -1,6 +1,6 @@
 -- Benchmark (not a test) of the VHG inner loop (issue 7): re-minimizing
 -- after every particle was resized by +-delta toward the mean P2
--- (vt.homogenize.virial, PROTOCOLS.md section 1), from the same starts, with
+-- (vt.homogenize.virial, doc/protocols.md section 1), from the same starts, with
 -- plain FIRE 2.0 and with the FIRE -> Newton hybrid (vt.newton, one object
 -- kept over the whole loop, so its factor carries from one iteration to the
 -- next as it would in vitrum.vhg). Every iteration continues from FIRE's

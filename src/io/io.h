@@ -5,7 +5,7 @@
  * binary formats) and never a half-read system. All writers go through
  * vt_wfile (temporary name, then rename).
  *
- * Conventions shared by the text formats (doc: API.md "Files"):
+ * Conventions shared by the text formats (doc/lua-api.md, "Files"):
  * - Particles read from files that carry atom ids are ordered by id; the ids
  *   must be exactly 1..N (vitrum index i is id i). Written files use ids 1..N.
  * - The box is [lo, hi) per axis, periodic; positions are shifted by -lo and

@@ -23,7 +23,7 @@ vt_system **vtl_pushsystem(lua_State *L, vt_system *s)
 
 /* vt.system{ n=, density= | box={Lx,Ly,Lz}, species={{fraction=, diameter=, mass=}, ...}
  *            | diameters={law="power", exponent=, min=, max=},
- *            mass="volume"|"equal"|"species", init="random"|"lattice"|"none", seed=,
+ *            mass="volume"|"equal"|"species", init="lattice" (default)|"random"|"none", seed=,
  *            potential=, skin= } */
 static int l_new(lua_State *L)
 {
@@ -93,7 +93,7 @@ static int l_new(lua_State *L)
   if (per_species_mass && sp.mass_rule != VT_MASS_SPECIES)
     return luaL_error(L, "vt.system: per-species masses were given but mass='%s'", massrule);
 
-  const char *init = vtl_optstring_field(L, 1, "init", "random");
+  const char *init = vtl_optstring_field(L, 1, "init", "lattice");
   if (strcmp(init, "random") == 0) sp.init = VT_INIT_RANDOM;
   else if (strcmp(init, "lattice") == 0) sp.init = VT_INIT_LATTICE;
   else if (strcmp(init, "none") == 0) sp.init = VT_INIT_NONE;
