@@ -638,6 +638,8 @@ static int pmain(lua_State *L)
   luaL_checkversion(L);
   luaL_openlibs(L);
   luaL_requiref(L, "vitrum", vtl_open, 0);      /* package.loaded.vitrum = vt */
+  lua_getfield(L, -1, "help");
+  lua_setglobal(L, "help");                      /* help(obj) in scripts and the REPL */
   lua_setglobal(L, "vt");
 
   /* first pass: check the options; those that print something exit here */

@@ -41,7 +41,7 @@ elseif N == 500 then
   s = vt.read((os.getenv("VT_SHARED") or (here .. "/t/data")) .. "/reference/IS_T1.0_N500.data",
               { diameters = { 1.0, 1.2 } })
 else
-  s = vt.system{ n = N, density = 0.75, seed = 7, mass = "volume",
+  s = vt.system{ n = N, density = 0.75, seed = 7, mass = "volume", init = "random",
                  species = { { fraction = 0.5, diameter = 1.0 }, { fraction = 0.5, diameter = 1.2 } } }
 end
 s:set_potential(pot)

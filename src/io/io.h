@@ -187,6 +187,23 @@ int vt_trajectory_close(vt_trajectory *t);
 /* Discard a trajectory being written (no file appears) and free t. */
 void vt_trajectory_abort(vt_trajectory *t);
 
+/* ---- H5MD (.h5md) ----
+ * HDF5 trajectories in the H5MD layout (see src/io/h5md.c), for MDAnalysis
+ * and OVITO: per frame the box, wrapped positions, images, velocities,
+ * diameters and masses; the types once. Needs libhdf5 at build time
+ * (vt_h5md_available); without it every call is VT_EINVAL saying so. */
+typedef struct vt_h5md vt_h5md;
+int vt_h5md_available(void);
+/* Create (or replace, at close) the file; the first frame fixes N. */
+int vt_h5md_create(const char *path, vt_h5md **out);
+int vt_h5md_write(vt_h5md *h, const vt_system *s, long step, double time);
+long vt_h5md_count(const vt_h5md *h);
+/* Commit the file (renamed into place); frees h in any case. */
+int vt_h5md_close(vt_h5md *h);
+void vt_h5md_abort(vt_h5md *h);
+/* Frame opts->frame (0-based, -1 the last) of an H5MD file as a system. */
+int vt_h5md_read(const char *path, const vt_io_opts *opts, vt_system **out);
+
 /* Unwrapped positions x + image * L of a frame (3n doubles). */
 void vt_frame_unwrapped(const vt_frame *f, double *x3n);
 /* A new system from a frame: positions, images, types; velocities, diameters

@@ -258,5 +258,8 @@ int vtl_open(lua_State *L)
 #include "lua/bindings.inc"
 #undef VTL_BINDING
   register_preload(L);
+  /* vt.help from the pure-Lua module (loaded lazily: it needs vt) */
+  if (luaL_dostring(L, "return function(...) return require('vitrum.help')(...) end")) lua_error(L);
+  lua_setfield(L, -2, "help");
   return 1;
 }
