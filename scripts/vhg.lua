@@ -1,6 +1,6 @@
 -- Virial-homogenized glasses, end to end: the protocol of Leoni, Russo,
 -- Sciortino and Yanagishima, PRL 134, 128201 (2025) ([VHG]; see
--- PROTOCOLS.md section 1), on the WAHNs model (lj_smooth 2.5/2.75,
+-- doc/protocols.md section 1), on the WAHNs model (lj_smooth 2.5/2.75,
 -- diameters 1.0/1.2, m = sigma^3, density 0.75).
 --
 --   liquid at T = 1 -> linear cooling to 0.1 at rate gamma -> inherent

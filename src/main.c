@@ -670,6 +670,8 @@ static int pmain(lua_State *L)
 #ifdef HAVE_MPI
   vt_mpi_front_open(L);                         /* vt.mpi for sweeps under mpirun */
 #endif
+  lua_getfield(L, -1, "help");
+  lua_setglobal(L, "help");                      /* help(obj) in scripts and the REPL */
   lua_setglobal(L, "vt");
   if (argc > 1 && strcmp(argv[1], "sweep") == 0) {
     lua_pushinteger(L, handle_sweep(L, argv, argc));

@@ -7,7 +7,7 @@
  *    1 and 2 threads give identical results;
  *  - against an independent brute-force cell (a cube clipped by every
  *    bisector / radical plane): volumes to 1e-10 and face counts, for random
- *    polydisperse cells and the WAHNs inherent structure of shared/reference;
+ *    polydisperse cells and the WAHNs inherent structure of t/data/reference;
  *  - against voro++ (env VOROPP; skipped when empty): identical face lists
  *    (neighbour, edge count) for every particle, volumes and face areas to
  *    the 6 significant digits voro++ prints (its command line offers no
@@ -347,7 +347,7 @@ static vt_system *reference_is(void)
 {
   const char *shared = getenv("VT_SHARED");
   char path[1024], line[512];
-  snprintf(path, sizeof path, "%s/reference/IS_T1.0_N500.data", shared && *shared ? shared : "../shared");
+  snprintf(path, sizeof path, "%s/reference/IS_T1.0_N500.data", shared && *shared ? shared : "../t/data");
   FILE *fp = fopen(path, "r");
   if (!fp) return NULL;
   size_t n = 0;

@@ -1,4 +1,4 @@
-/* Shared set-up of the dynamics tests: a WAHNs system (MODELS.md section 1:
+/* Shared set-up of the dynamics tests: a WAHNs system (doc/models.md section 1:
  * lj_smooth inner 2.5, outer 2.75; 50:50 diameters 1.0/1.2; m = sigma^3;
  * density 0.75) on a lattice, and small helpers. */
 #ifndef VT_DYNAMICS_COMMON_H

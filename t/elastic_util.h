@@ -16,7 +16,7 @@
 static inline int eu_reference(char *path, size_t len, const char *name)
 {
   const char *shared = getenv("VT_SHARED");
-  snprintf(path, len, "%s/reference/%s", shared && *shared ? shared : "../shared", name);
+  snprintf(path, len, "%s/reference/%s", shared && *shared ? shared : "../t/data", name);
   FILE *fp = fopen(path, "r");
   if (!fp) return ok(0, "reference data readable at %s (it ships in t/data)", path), 0;
   fclose(fp);

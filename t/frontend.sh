@@ -314,8 +314,8 @@ vt.array(0)
 OUT
 repl "vt.array prints a one-line summary" 0 'vt.array{ 1, 2, 3, 4 }' 'vt.array{ { 1, 2, 3 }, { 4, 5, 6 } }' 'vt.array(0)'
 
-printf 'vt.system{ n = 32, density = 0.5, potential = vt.potential.lj_smooth{} }\n' | "$VITRUM" > "$tmp/out" 2> "$tmp/err"
-grep -E -q '^vt\.system: 32 particles, 1 type, box [0-9.]+ x [0-9.]+ x [0-9.]+, density 0\.5, potential lj_smooth' "$tmp/out" && [ "$(wc -l < "$tmp/out")" -eq 1 ]
+printf 'vt.system{ n = 500, density = 0.5, potential = vt.potential.lj_smooth{} }\n' | "$VITRUM" > "$tmp/out" 2> "$tmp/err"
+grep -E -q '^vt\.system: 500 particles, 1 type, box [0-9.]+ x [0-9.]+ x [0-9.]+, density 0\.5, potential lj_smooth' "$tmp/out" && [ "$(wc -l < "$tmp/out")" -eq 1 ]
 ok $? "REPL: a system prints one summary line" "$tmp/out" "$tmp/err"
 
 cat > "$tmp/want" <<'OUT'

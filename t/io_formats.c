@@ -338,7 +338,7 @@ static void test_trajectory(const char *file)
     for (size_t i = 0; i < 3 * s->n; i++) u[i] += 0.37 * (double)((i * 7 + k) % 5) - 0.5;
     vt_system_set_unwrapped(s, u);
     unsigned what = (k % 3 == 0) ? 0 : (k % 3 == 1) ? VT_FRAME_VELOCITIES : VT_FRAME_VELOCITIES | VT_FRAME_DIAMETERS;
-    if ((rc = vt_trajectory_write(t, s, 1000.0 * k, 0.005 * 1000 * k, what))) break;
+    if ((rc = vt_trajectory_write(t, s, 1000.0 * k, 0.005 * 1000 * k, what | VT_FRAME_TIME))) break;
   }
   ok(rc == 0 && vt_trajectory_count(t) == nf, "%s: %d frames written", file, nf);
   ok(vt_trajectory_close(t) == 0 && access(tmp(file), F_OK) == 0, "%s: closed and in place", file);

@@ -191,7 +191,8 @@ static void check_lammps(void)
   }
   vt_system_free(d);
 
-  /* a polydisperse mass="volume" system: LAMMPS accepts the mean masses */
+  /* a polydisperse mass="volume" system goes out as atom_style sphere:
+   * LAMMPS must keep every particle's diameter and mass */
   vt_system_spec sp = {0};
   sp.n = 64;
   sp.density = 0.5;
@@ -205,10 +206,17 @@ static void check_lammps(void)
   vt_system_create(&sp, &poly);
   snprintf(path, sizeof path, "%s/vitrum.data", dir);
   ok(poly && vt_io_write(poly, path, NULL) == 0, "write a polydisperse system");
+  vt_io_opts atomic = {0};
+  atomic.atom_style = "atomic";
+  snprintf(path, sizeof path, "%s/atomic.data", dir);
+  ok(poly && vt_io_write(poly, path, &atomic) == VT_EINVAL && strstr(vt_errmsg(), "differ within a type"),
+     "atom_style atomic refused for per-particle diameters: %s", vt_errmsg());
   snprintf(path, sizeof path, "%s/in.check", dir);
   fp = fopen(path, "w");
-  fprintf(fp, "units lj\natom_style atomic\nboundary p p p\nread_data vitrum.data\n"
-          "pair_style lj/smooth 2.5 2.75\npair_coeff * * 1.0 1.0\nrun 0\nprint \"VT_N $(atoms)\"\n");
+  fprintf(fp, "units lj\natom_style sphere\nboundary p p p\nread_data vitrum.data\n"
+          "pair_style lj/smooth 2.5 2.75\npair_coeff * * 1.0 1.0\nrun 0\nprint \"VT_N $(atoms)\"\n"
+          "write_dump all custom lmp.dump id type x y z ix iy iz vx vy vz diameter mass "
+          "modify sort id format float %%.17g\n");
   fclose(fp);
   st = system(cmd);
   natoms = -1;
@@ -216,7 +224,25 @@ static void check_lammps(void)
   fp = fopen(path, "r");
   while (fp && fgets(line, sizeof line, fp)) sscanf(line, "VT_N %lf", &natoms);
   if (fp) fclose(fp);
-  ok(st == 0 && natoms == 64, "LAMMPS reads the polydisperse file (64 atoms)");
+  ok(st == 0 && natoms == 64, "LAMMPS reads the polydisperse file as atom_style sphere (64 atoms)");
+  snprintf(path, sizeof path, "%s/lmp.dump", dir);
+  vt_system *pd = NULL;
+  if (ok(poly && vt_io_read(path, NULL, &pd) == 0, "read LAMMPS's dump of the sphere file")) {
+    double worst_d = 0, worst_m = 0;
+    int same = 1;
+    for (size_t i = 0; i < poly->n; i++) {
+      worst_d = fmax(worst_d, fabs(pd->sigma[i] - poly->sigma[i]) / poly->sigma[i]);
+      worst_m = fmax(worst_m, fabs(pd->mass[i] - poly->mass[i]) / poly->mass[i]);
+      for (int k = 0; k < 3; k++)
+        if (pd->x[3 * i + k] != poly->x[3 * i + k] || pd->image[3 * i + k] != poly->image[3 * i + k]) same = 0;
+    }
+    ok(worst_d == 0.0, "LAMMPS keeps every diameter exactly");
+    ok(worst_m < 1e-15, "LAMMPS's masses (density * pi/6 d^3) are vitrum's to %.1e", worst_m);
+    ok(same, "positions and images survive LAMMPS exactly");
+  } else {
+    diag("%s", vt_errmsg());
+  }
+  vt_system_free(pd);
   vt_system_free(poly);
   vt_system_free(s);
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
@@ -226,7 +252,7 @@ static void check_lammps(void)
 int main(void)
 {
   const char *sh = getenv("VT_SHARED");
-  snprintf(refdir, sizeof refdir, "%s/reference", sh ? sh : "../shared");
+  snprintf(refdir, sizeof refdir, "%s/reference", sh ? sh : "../t/data");
   char probe[4200];
   snprintf(probe, sizeof probe, "%s/liquid_T1.0_N500.data", refdir);
   /* the reference data ships in t/data: its absence is a failure, not a skip */

@@ -1,7 +1,7 @@
 -- vitrum's Nose-Hoover chain against LAMMPS `fix nvt` (FixNH), the scheme it
 -- reproduces (Martyna-Tuckerman-Tobias-Klein 1996 splitting, chain of 3,
 -- masses following the target): both programs start from the same WAHNs
--- liquid (shared/reference/liquid_T1.0_N500.data, written by LAMMPS) and run
+-- liquid (t/data/reference/liquid_T1.0_N500.data, written by LAMMPS) and run
 -- 200 steps of `fix nvt temp 1.0 0.8 0.2` (a ramp) at dt 0.005. The
 -- trajectories agree to round-off amplified by the chaos of 1 time unit:
 -- positions and velocities within 1e-9 (measured: 4e-14), and the temperature, potential energy

@@ -68,6 +68,18 @@ if ok then
   md:run{ steps = 200000, T = { 1.0, 0.5 }, checkpoint = { file = ck, every = 1000000 }, every = 1,
           observe = function() return false end }
   T.is(md.step, before + 1, "the pending run continues")
+  -- abandoning the interrupted run: md:reset() or resume = false
+  local md2 = vt.md { restart = ck }
+  T.raises(function() md2:run { steps = 10 } end, "md:reset%(%)", "another run is refused, the message says how to abandon")
+  local step2 = md2.step
+  md2:reset()
+  T.is(md2.pending, nil, "md:reset() abandons the pending run")
+  md2:run { steps = 10, progress = false }
+  T.is(md2.step, step2 + 10, "a fresh run after md:reset()")
+  local md3 = vt.md { restart = ck }
+  md3:run { steps = 5, resume = false, progress = false }
+  T.is(md3.step, step2 + 5, "run{ resume = false } starts a fresh run")
+  T.is(md3.pending, nil, "and nothing is pending after it")
 end
 os.execute("rm -rf '" .. dir .. "'")
 T.done()

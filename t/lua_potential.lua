@@ -1,6 +1,6 @@
 -- vt.potential.<model>{...} from Lua: every pair model built from named
 -- parameters, p:pair / p:cutoff / p:dsigma against reference numbers
--- (MODELS.md 1.4, 2.3, 3.1, 3.2, 7(a); lj and hertz values computed with
+-- (doc/models.md 1.4, 2.3, 3.1, 3.2, 7(a); lj and hertz values computed with
 -- mpmath), and bad parameters rejected with messages that name the problem.
 local T = dofile(os.getenv("VT_SRCDIR") .. "/t/tap.lua")
 local vt = require "vitrum"
@@ -30,7 +30,7 @@ for _, name in ipairs(registered) do
   T.ok(tostring(p):find("vt.potential." .. name .. "{", 1, true) ~= nil, name .. "{}: tostring " .. tostring(p))
 end
 
--- lj_smooth (MODELS.md 1.4; F = -du/dr there)
+-- lj_smooth (doc/models.md 1.4; F = -du/dr there)
 do
   local p = vt.potential.lj_smooth{ inner = 2.5, outer = 2.75 }
   pair_is(p, 1.5, 1, 1, 1, 1, { -3.08329921976494614e-01, 1.15802883104615550, -4.41759417633691598 }, 1e-12, 0,
@@ -47,7 +47,7 @@ do
   T.is(u, 0, "lj_smooth nbc: zero beyond 2.5 sigma")
 end
 
--- pss (MODELS.md 2.3)
+-- pss (doc/models.md 2.3)
 do
   local p = vt.potential.pss{ rc = 1.1 }
   pair_is(p, 1.2, 1, 1, 1, 1, { -1.530875524749123e-01, 1.101758575540919e+01, -3.919098764272494e+02 }, 1e-11, 1e-11,
@@ -74,7 +74,7 @@ do
   T.ok(tostring(p1):find("lambda=1.1}", 1, true) ~= nil, "pss scalar lambda: " .. tostring(p1))
 end
 
--- ipl (MODELS.md 3.1, 3.2)
+-- ipl (doc/models.md 3.1, 3.2)
 do
   local p = vt.potential.ipl{}
   pair_is(p, 1.2, 1, 1, 1, 1, { 4.487572953224635e-02, -7.460970928733834e-01, 10.40979277665062 }, 1e-12, 1e-16,
@@ -97,7 +97,7 @@ do
   T.close(b, r * (dup - dum) / (2 * h), 1e-6, 1e-12, "ipl nbc: dw/dsi = difference")
 end
 
--- lj (MODELS.md 4; mpmath values)
+-- lj (doc/models.md 4; mpmath values)
 do
   local ka = vt.potential.lj{ preset = "ka" }
   pair_is(ka, 0.9, 1, 1, 1, 2, { -1.4752529207776492, 0.26556939551910435, 127.70271342629884 }, 1e-12, 0, "lj ka AB r=0.9")
@@ -113,7 +113,7 @@ do
   T.is(t:pair(0.9, 1, 1, 1, 2), ka:pair(0.9, 1, 1, 1, 2), "lj tables = preset ka")
 end
 
--- hertz (MODELS.md 5; mpmath values)
+-- hertz (doc/models.md 5; mpmath values)
 do
   local p = vt.potential.hertz{}
   pair_is(p, 0.9, 1.0, 1.4, 1, 1, { 0.0125, -0.10416666666666667, 0.52083333333333333 }, 1e-13, 0, "hertz (1,1.4) r=0.9")

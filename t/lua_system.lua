@@ -71,8 +71,20 @@ T.raises(function() vt.system{ n = 0, density = 1 } end, "positive", "n = 0")
 T.raises(function() vt.system{ n = 50, density = 0.75 }:energy() end, "no potential", "energy without a potential")
 T.raises(function()
   local t = vt.system{ n = 100, density = 0.75, init = "lattice" }
-  t:set_potential(p); return t:energy()
-end, "shorter than twice", "box under two cutoffs")
+  t:set_potential(p)
+end, "box length x = 5.10.* is not longer than twice the largest cutoff of lj_smooth %(2 x 2.75 = 5.5%): use at least 125 particles",
+  "box under two cutoffs refused at set_potential, with the numbers")
+T.raises(function() vt.system{ n = 100, density = 0.75, potential = p } end, "use at least 125 particles",
+  "box under two cutoffs refused at vt.system")
+T.raises(function() vt.system{ n = "500", density = 0.75 } end, "vt.system: argument 'n' must be an integer %(got the string \"500\"%)",
+  "n = \"500\" refused, not coerced")
+T.raises(function() vt.system{ n = 500, density = "0.75" } end, "vt.system: argument 'density' must be a number",
+  "density as a string refused, naming the function")
+do
+  local md = vt.md{ system = vt.system{ n = 500, density = 0.75, potential = p }, T = 1 }
+  T.raises(function() md:run{ steps = "10" } end, "md:run: argument 'steps' must be an integer", "md:run names itself")
+end
+T.is(vt.system{ n = 500, density = 1.2, potential = p }:energy() < 0, true, "the default start (lattice) is not overlapping")
 
 -- polydisperse law
 local pd = vt.system{ n = 2000, density = 1.0, diameters = { law = "power", exponent = -3, min = 0.7253, max = 1.6095 },

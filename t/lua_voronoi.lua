@@ -6,7 +6,7 @@ local T = dofile(os.getenv("VT_SRCDIR") .. "/t/tap.lua")
 local vt = require "vitrum"
 vt.threads(2)
 
-local s = vt.system{ n = 400, density = 1.0, seed = 3, mass = "volume",
+local s = vt.system{ n = 400, density = 1.0, seed = 3, mass = "volume", init = "random",
                      diameters = { law = "power", exponent = -3, min = 0.7253, max = 1.6095 } }
 local n, V = s.n, s.volume
 local d = s:diameters()

@@ -1,5 +1,5 @@
 /* Minimizers against LAMMPS on the shared reference liquid
- * (shared/reference/liquid_T1.0_N500, WAHNs, N = 500): LAMMPS `min_style
+ * (t/data/reference/liquid_T1.0_N500, WAHNs, N = 500): LAMMPS `min_style
  * fire` (FIRE 2.0 defaults, 2-norm of the force < 1e-10) reached the
  * inherent structure IS_T1.0_N500 at U/N = -6.98292268049380 in 2982
  * iterations. vitrum's fire2 with the same parameters and criterion must

@@ -1,7 +1,7 @@
 /* Reference numbers for the pair models: coefficient tables and regression
- * values of MODELS.md (sections 1.3-1.4 WAHNs lj_smooth, 2.2-2.3 PSS, 3.1
+ * values of doc/models.md (sections 1.3-1.4 WAHNs lj_smooth, 2.2-2.3 PSS, 3.1
  * binary IPL, 3.2 NBC soft spheres, 7(a) NBC-smoothed LJ), plus values for
- * lj (KA, shifted force, mBLJ; MODELS.md 4) and hertz (MODELS.md 5)
+ * lj (KA, shifted force, mBLJ; doc/models.md 4) and hertz (doc/models.md 5)
  * computed independently with mpmath (40 digits, numerical derivatives of
  * the closed forms) for this file.
  *
@@ -12,7 +12,7 @@
  *   1.3, 1.5; 9.49e4 for x_c = 1.36), i.e. the forward error double precision allows (1.4e-9 for
  *   r_c = 1.1). The continuity conditions themselves (backward error) are
  *   checked to 1e-14 of the size of their terms (observed ~1e-16).
- * - PSS values: 1e-11 relative with a 1e-11 absolute floor (MODELS.md 2.4:
+ * - PSS values: 1e-11 relative with a 1e-11 absolute floor (doc/models.md 2.4:
  *   ~5 digits lost to cancellation for r_c = 1.1); 1e-13 for r_c >= 1.3.
  * - everything else: 1e-12 relative (well-conditioned closed forms; the
  *   tables carry 15-17 digits), with the floors stated at each check. */
@@ -49,7 +49,7 @@ static void check_pair(const vt_potential *p, double r, double si, double sj, in
 
 static void test_lj_smooth(void)
 {
-  /* MODELS.md 1.4: pair, r, E, F = -dE/dr, E'' (LAMMPS-equivalent double) */
+  /* doc/models.md 1.4: pair, r, E, F = -dE/dr, E'' (LAMMPS-equivalent double) */
   static const struct { double si, sj, r, E, F, E2; } t[] = {
     {1.0, 1.0, 1.0, 1.20066723020800081e-02, 24.0, 456.0},
     {1.0, 1.0, 1.5, -3.08329921976494614e-01, -1.15802883104615550, -4.41759417633691598},
@@ -68,7 +68,7 @@ static void test_lj_smooth(void)
     /* the small energies near r_c are differences of O(1e-2) terms: floor 1e-16 */
     check_pair(p, t[k].r, t[k].si, t[k].sj, 1, 1, want, 1e-12, 1e-16, what);
   }
-  /* MODELS.md 1.3: shifted energy at x_in and at the LJ minimum */
+  /* doc/models.md 1.3: shifted energy at x_in and at the LJ minimum */
   double u;
   vt_potential_pair(p, 2.5, 1, 1, 1, 1, &u, NULL, NULL);
   is_rel(u, -0.00431021883392, 1e-12, 0, "lj_smooth 1.3: c0 - offset = e(x_in)");
@@ -80,7 +80,7 @@ static void test_lj_smooth(void)
      "lj_smooth: radii 2.75 d / 2 (%g, %g)", vt_potential_radius(p, 1.0, 1), vt_potential_radius(p, 1.2, 2));
   vt_potential_unref(p);
 
-  /* MODELS.md 7(a): NBC even-polynomial smoothing, x_c = 2.5 (exact decimals) */
+  /* doc/models.md 7(a): NBC even-polynomial smoothing, x_c = 2.5 (exact decimals) */
   double c[3];
   ok(vt_lj_even_coefficients(2.5, c) == 0, "lj_smooth nbc: coefficients solved");
   is_rel(c[0], 0.161960951808, 1e-13, 0, "lj_smooth nbc 7(a): c0");
@@ -110,7 +110,7 @@ static void test_pss(void)
                                1.617157606462764e+02, -6.672528320987642e+01, 9.502830974880974e+00}, 2.05e4},
     {1.5, 1.6836930724640595, {1.158244028692884e+00, -2.261948244476934e+00, -1.241470044649248e+01,
                                1.258435459030344e+01, -4.320508006050318e+00, 4.986255116288099e-01}, 2.64e3},
-    /* the x_c = 1.36 variant quoted in MODELS.md 2.2 (r_c = 1.36 / 2^(1/6)) */
+    /* the x_c = 1.36 variant quoted in doc/models.md 2.2 (r_c = 1.36 / 2^(1/6)) */
     {1.36 / 1.122462048309373, 1.36, {-84.20446553940531, -237.8770156272908, -719.0018227530345,
                                       902.2533919914433, -405.5066060206581, 63.52400169620869}, 9.49e4},
   };
@@ -142,7 +142,7 @@ static void test_pss(void)
     ok(worst < 1e-14, "pss x_c=%.4g: continuity conditions hold to %.2g of their terms", xc, worst);
   }
 
-  /* MODELS.md 2.3: x, phi, phi', phi'' (eps = 1, x = r/lambda) */
+  /* doc/models.md 2.3: x, phi, phi', phi'' (eps = 1, x = r/lambda) */
   static const struct { double rc, x, v[3]; } r[] = {
     {1.1, 1.2, {-1.530875524749123e-01, 1.101758575540919e+01, -3.919098764272494e+02}},
     {1.2, 1.3, {-4.570258945972513e-02, 2.669690181667010e+00, -9.262979104774845e+01}},
@@ -177,7 +177,7 @@ static void test_pss(void)
 static void test_ipl(void)
 {
   double c[4];
-  /* MODELS.md 3.1 */
+  /* doc/models.md 3.1 */
   static const double c3[4] = {-1.1106337662511795, 1.2676152372297063, -0.49604060728492109, 0.066051182641573221};
   ok(vt_ipl_coefficients(10, 1.48, 3, c) == 0, "ipl 3.1: coefficients solved");
   for (int k = 0; k < 4; k++) is_rel(c[k], c3[k], 1e-13, 0, "ipl 3.1 (n=10, x_c=1.48, q=3): c%d", 2 * k);
@@ -200,7 +200,7 @@ static void test_ipl(void)
     ok(vt_potential_radius(p, 1, 1) < 0, "ipl, mixing by types: no radii");
     vt_potential_unref(p);
   }
-  /* MODELS.md 3.2: NBC soft spheres */
+  /* doc/models.md 3.2: NBC soft spheres */
   ok(vt_ipl_coefficients(12, 1.25, 2, c) == 0, "ipl 3.2 (NBC) coefficients solved");
   static const double cn[3] = {-1.924145348608, 2.11106232532992, -0.5910974510923775};
   static const double pub[3] = {-1.92415, 2.11106, -0.591097};   /* NBC PRX 2017, 6 digits */
@@ -225,7 +225,7 @@ static void test_ipl(void)
 
 static void test_lj(void)
 {
-  /* mpmath values of the closed forms (MODELS.md 4.1, 4.2): ti, tj, r, u, du/dr, d2u/dr2 */
+  /* mpmath values of the closed forms (doc/models.md 4.1, 4.2): ti, tj, r, u, du/dr, d2u/dr2 */
   static const struct { const char *preset, *shift; int ti, tj; double r, v[3]; } t[] = {
     {"ka", "energy", 1, 1, 1.0, {0.016316891136, -24.0, 456.0}},
     {"ka", "energy", 1, 1, 1.5, {-0.30401970314257467, 1.1580288310461556, -4.4175941763369154}},

@@ -1,4 +1,4 @@
-/* Test helper: load the shared LAMMPS reference data (shared/reference/):
+/* Test helper: load the shared LAMMPS reference data (t/data/reference/):
  * a `.atoms.dump` (sorted by id: id type x y z fx fy fz pe s1..s6) and the
  * `key = value` summary. Header-only, for the C tests. */
 #ifndef VT_REFDATA_H
@@ -19,7 +19,7 @@ __attribute__((unused)) static const char *ref_dir(void)
 {
   static char buf[4096];
   const char *sh = getenv("VT_SHARED");
-  snprintf(buf, sizeof buf, "%s/reference", sh ? sh : "../shared");
+  snprintf(buf, sizeof buf, "%s/reference", sh ? sh : "../t/data");
   return buf;
 }
 

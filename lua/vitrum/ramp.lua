@@ -1,5 +1,5 @@
 -- vitrum.ramp: linear temperature ramps at a rate gamma (per unit time) with
--- the observables of [VHG] recorded along the way (PROTOCOLS.md section 1):
+-- the observables of [VHG] recorded along the way (doc/protocols.md section 1):
 -- U/N(T), the mean squared displacement from the start (unwrapped
 -- coordinates), the fraction of icosahedral particles of one species
 -- (Voronoi index <0,0,12,0>), and snapshots of unwrapped positions at chosen

@@ -1,5 +1,5 @@
 -- vitrum.vhg: the virial-homogenization loop of Leoni, Russo, Sciortino and
--- Yanagishima, PRL 134, 128201 (2025) ([VHG]; PROTOCOLS.md section 1).
+-- Yanagishima, PRL 134, 128201 (2025) ([VHG]; doc/protocols.md section 1).
 --
 -- Every iteration resizes each particle by +-delta toward the mean
 -- per-particle excess pressure P2 (vt.homogenize.virial, in C), re-minimizes

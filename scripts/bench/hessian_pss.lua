@@ -1,5 +1,5 @@
 -- Benchmark (not a test) of the Hessian machinery on the sticky-sphere glass
--- of [PSS]/[MESO] (PROTOCOLS.md sections 2-3): PSS with r_c = 1.2, N = 3000,
+-- of [PSS]/[MESO] (doc/protocols.md sections 2-3): PSS with r_c = 1.2, N = 3000,
 -- number density 0.6, 50:50 types, equal masses.
 --
 -- Measures: Hessian assembly + CHOLMOD factorization, its size, moduli (4

@@ -8,7 +8,7 @@
 --   that a method's luck with one basin does not decide the ranking.
 -- CPU time is os.clock(): with one thread it is the wall time of the minimization.
 local vt = require "vitrum"
-local shared = os.getenv("VT_SHARED") or "../shared"
+local shared = os.getenv("VT_SHARED") or "../t/data"
 local data = (arg[1] and arg[1] ~= "") and arg[1] or (shared .. "/reference/liquid_T1.0_N500.data")
 local ftol = tonumber(arg[2] or "1e-10")
 local starts = tonumber(arg[3] or "1")

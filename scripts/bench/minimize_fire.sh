@@ -12,7 +12,7 @@
 #
 # usage: scripts/bench/minimize_fire.sh [liquid.data]
 #   (run from the build tree, or set VITRUM=path/to/vitrum)
-#   Without a data file, one is made with LAMMPS: shared/reference/make_liquid.in
+#   Without a data file, one is made with LAMMPS: t/data/reference/make_liquid.in
 #   with the T = 1.0 stage at T = 0.5 instead (fcc start, 5000 steps at T = 2,
 #   20000 at T = 0.5; a few minutes).
 # Environment: VITRUM, LMP (default: lmp on PATH), VT_SHARED, THREADS (vitrum's
@@ -21,7 +21,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
-shared=${VT_SHARED:-$src/../shared}
+shared=${VT_SHARED:-$src/t/data}
 vitrum=${VITRUM:-$(pwd)/vitrum}
 lmp=${LMP:-$(command -v lmp || true)}
 threads=${THREADS:-"1 2"}
@@ -32,13 +32,13 @@ minimizers=${MINIMIZERS:-"fire2 lbfgs newton"}
 work=$(mktemp -d "${TMPDIR:-/tmp}/vt-minbench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
-cp "$shared/reference/wahn_pot.in" "$work/"
+cp "$t/data/reference/wahn_pot.in" "$work/"
 
 if [ $# -ge 1 ]; then
   data=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 else
   sed -e 's/temp 1\.0 1\.0/temp 0.5 0.5/' -e 's/liquid_T1\.0_N/liquid_T0.5_N/' \
-    "$shared/reference/make_liquid.in" > "$work/make_liquid_T0.5.in"
+    "$t/data/reference/make_liquid.in" > "$work/make_liquid_T0.5.in"
   echo "# making a T = 0.5 liquid of N = 4000 with LAMMPS ..."
   (cd "$work" && "$lmp" -in make_liquid_T0.5.in -var nc 10 -var N 4000 -log log.make -screen none)
   data=$work/liquid_T0.5_N4000.data

@@ -1,5 +1,5 @@
 /* Benchmark (not a test): GSL's multimin minimizers against vitrum's cg on
- * one configuration, to decide whether GSL's would do (STYLE.md: use GSL
+ * one configuration, to decide whether GSL's would do (doc/HACKING.md: use GSL
  * where it is competitive). GSL's conjugate_pr, conjugate_fr and
  * vector_bfgs2 get U and -F of the system through gsl_multimin_function_fdf
  * (each call sets the positions and evaluates); all stop when the largest

@@ -5,7 +5,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 build=$(pwd)
-data=${1:-${VT_SHARED:-$src/../shared}/reference/liquid_T1.0_N500.data}
+data=${1:-${VT_SHARED:-$src/t/data}/reference/liquid_T1.0_N500.data}
 bin=${TMPDIR:-/tmp}/vt-minimize-gsl.$$
 trap 'rm -f "$bin"' EXIT
 ${CC:-gcc} -O2 -std=gnu11 -fopenmp -I"$src/src" -I"$build" $(pkg-config --cflags gsl) "$here/minimize_gsl.c" \

@@ -1,6 +1,6 @@
 -- Benchmark (not a test) of the VHG inner loop (issue 7): re-minimizing
 -- after every particle was resized by +-delta toward the mean P2
--- (vt.homogenize.virial, PROTOCOLS.md section 1), from the same starts, with
+-- (vt.homogenize.virial, doc/protocols.md section 1), from the same starts, with
 -- plain FIRE 2.0 and with the FIRE -> Newton hybrid (vt.newton, one object
 -- kept over the whole loop, so its factor carries from one iteration to the
 -- next as it would in vitrum.vhg). Every iteration continues from FIRE's
@@ -41,7 +41,7 @@ elseif N == 500 then
   s = vt.read((os.getenv("VT_SHARED") or (here .. "/t/data")) .. "/reference/IS_T1.0_N500.data",
               { diameters = { 1.0, 1.2 } })
 else
-  s = vt.system{ n = N, density = 0.75, seed = 7, mass = "volume",
+  s = vt.system{ n = N, density = 0.75, seed = 7, mass = "volume", init = "random",
                  species = { { fraction = 0.5, diameter = 1.0 }, { fraction = 0.5, diameter = 1.2 } } }
 end
 s:set_potential(pot)

@@ -1,12 +1,12 @@
 -- Cool, quench, heat: the preparation and stability-test ramps of [VHG]
--- (PROTOCOLS.md section 1) on the WAHNs model, at a rate gamma chosen on the
+-- (doc/protocols.md section 1) on the WAHNs model, at a rate gamma chosen on the
 -- command line (the paper's 1.8e-7 takes 10^9 steps; the default here takes
 -- minutes).
 --
 --   vitrum scripts/examples/cool_quench_heat.lua [N=500] [gamma=1e-2] [outdir=.]
 --
 -- 1. a liquid: lattice melted at T = 2, equilibrated at T = 1 (NVT,
---    Nose-Hoover chain, tau = 0.2, dt = 0.005; MODELS.md section 11);
+--    Nose-Hoover chain, tau = 0.2, dt = 0.005; doc/models.md section 11);
 -- 2. cool linearly from T = 1 to 0.1 at gamma (per unit time), recording U/N(T);
 -- 3. quench to the inherent structure with FIRE (vt.fire; skipped with a
 --    note when the minimizer is not built in);

@@ -1,4 +1,4 @@
-# analysis: see ARCHITECTURE.md (filled in by its issue)
+# analysis: see doc/architecture.md (filled in by its issue)
 
 # Per-particle virial (P2, dP2/dsigma, stress): the input of homogenization.
 libvitrum_la_SOURCES += src/analysis/virial.c

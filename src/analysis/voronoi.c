@@ -1,6 +1,6 @@
 /* Voronoi and radical (power) tessellations of a periodic orthorhombic
  * system through qhull's convex hull of lifted points (see voronoi.h for the
- * method and the tolerances; PROTOCOLS.md §1 and MODELS.md §9 for the uses).
+ * method and the tolerances; doc/protocols.md §1 and doc/models.md §9 for the uses).
  *
  * Outline:
  *  1. wrap and centre the particles, add the periodic images lying within a

@@ -1,8 +1,8 @@
 /* Voronoi and radical (power, Laguerre) tessellations of a periodic
  * orthorhombic system: per-particle cell volume and surface, the Voronoi
  * index (how many faces have 3, 4, 5, ... edges), the icosahedral flag
- * (index <0,0,12,0> and no other faces, PROTOCOLS.md §1, MODELS.md §9),
- * the local volume fraction phi_i = (pi sigma_i^3 / 6) / V_i (PROTOCOLS.md §1)
+ * (index <0,0,12,0> and no other faces, doc/protocols.md §1, doc/models.md §9),
+ * the local volume fraction phi_i = (pi sigma_i^3 / 6) / V_i (doc/protocols.md §1)
  * and the face-neighbour list of every cell.
  *
  * Method: the (weighted) Delaunay triangulation is the lower convex hull of
@@ -22,7 +22,7 @@
  * tetrahedra carry errors of ~1e-11 l). A face's edge count is the number
  * of its non-zero edges; a face with fewer than three is a point or a
  * segment (area below ~1e-10 l^2) and does not count. There is no other small-face filter
- * (MODELS.md §9): a face of area 1e-12 l^2 in a random packing counts.
+ * (doc/models.md §9): a face of area 1e-12 l^2 in a random packing counts.
  * Exact lattices (FCC, BCC, simple cubic) and lattices perturbed by up to
  * ~1e-12 l come out ideal; perturbations between ~1e-12 l and ~1e-10 l
  * are ambiguous by nature (each tiny edge is kept or not by this rule).

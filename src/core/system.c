@@ -122,6 +122,8 @@ int vt_system_set_potential(vt_system *s, vt_potential *p)
   if (p && p->max_type > 0 && s->ntypes > p->max_type)
     return vt_error(VT_EINVAL, "potential %s covers types 1..%d but the system has %d types",
                     p->type->name, p->max_type, s->ntypes);
+  int rc;
+  if (p && (rc = vt_system_check_box(s, p))) return rc;
   if (p) vt_potential_ref(p);
   vt_potential_unref(s->pot);
   s->pot = p;
@@ -541,5 +543,21 @@ int vt_system_pressure(vt_system *s, int excess, double *p)
   /* the kinetic part from the kinetic energy (as before: 2 KE / 3V) */
   *p = (s->virial[0] + s->virial[1] + s->virial[2]) / (3.0 * V);
   if (!excess) *p += 2.0 * vt_system_kinetic_energy(s) / (3.0 * V);
+/* The box against a model's largest cutoff (the same rule the neighbor
+ * list applies at the first evaluation), so that a box too small for the
+ * potential is refused where the potential is attached, with the numbers. */
+int vt_system_check_box(const vt_system *s, const vt_potential *p)
+{
+  double rc = vt_potential_max_cutoff(p, s);
+  if (!(rc > 0 && isfinite(rc))) return 0;  /* the list build reports it */
+  for (int k = 0; k < 3; k++)
+    if (s->box[k] <= 2.0 * rc) {
+      double v = s->box[0] * s->box[1] * s->box[2];
+      double nmin = ceil(s->n / v * 8.0 * rc * rc * rc * 1.000001);
+      return vt_error(VT_ERANGE,
+                      "box length %c = %g is not longer than twice the largest cutoff of %s (2 x %g = %g): "
+                      "use at least %.0f particles at this density (have %zu), or a shorter cutoff",
+                      "xyz"[k], s->box[k], p->type->name, rc, 2.0 * rc, nmin, s->n);
+    }
   return 0;
 }

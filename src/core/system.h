@@ -93,6 +93,9 @@ void vt_system_free(vt_system *s);
 
 double vt_system_volume(const vt_system *s);
 int vt_system_set_potential(vt_system *s, vt_potential *p);
+/* VT_ERANGE, with the numbers, when a box length is not longer than twice
+ * p's largest cutoff for s's diameters (vt_system_set_potential checks it). */
+int vt_system_check_box(const vt_system *s, const vt_potential *p);
 
 /* Anything that changed positions, velocities, box or potential calls this
  * (the setters below do): cached results become stale. */

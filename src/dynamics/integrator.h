@@ -43,7 +43,7 @@ typedef struct vt_integrator_params {
                        (LAMMPS Tdamp; default 0.2 in reduced units) */
 } vt_integrator_params;
 
-/* Defaults: chain 3, loops 1, tau 0.2 (MODELS.md section 11). */
+/* Defaults: chain 3, loops 1, tau 0.2 (doc/models.md section 11). */
 void vt_integrator_params_default(vt_integrator_params *p);
 
 typedef struct vt_integrator_type {

@@ -162,7 +162,8 @@ static int resume_run(vt_md *md, const vt_md_run_opts *o)
     char a[96], b[96];
     rc = vt_error(VT_EINVAL,
                   "md: a run of %ld steps (%s) is pending at step %ld of it (restored or interrupted); "
-                  "call run with the same steps and T to finish it (asked: %ld steps, %s)",
+                  "call run with the same steps and T to finish it, or abandon it first (md:reset() or "
+                  "run{..., resume = false} in Lua) (asked: %ld steps, %s)",
                   md->run_steps, sched_desc(&md->run_sched, a, sizeof a), md->step - md->run_begin, o->steps,
                   sched_desc(&want, b, sizeof b));
     vt_schedule_free(&want);
@@ -599,4 +600,11 @@ fail:
   vt_system_free(s);
   vt_blobs_free(blobs, nblobs);
   return rc;
+}
+
+void vt_md_abandon(vt_md *md)
+{
+  if (!md->pending) return;
+  md->pending = 0;
+  vt_schedule_free(&md->run_sched);
 }

@@ -105,6 +105,10 @@ void vt_md_free(vt_md *md);
 int vt_md_set_dt(vt_md *md, double dt);
 
 int vt_md_run(vt_md *md, vt_md_run_opts *o);
+/* Forget a pending run (interrupted or restored): the next vt_md_run starts
+ * afresh. The steps already done stay done (step, time, the system and the
+ * thermostat keep their state). No-op when nothing is pending. */
+void vt_md_abandon(vt_md *md);
 
 /* KE + U + the thermostat's energy at the current target (LAMMPS
  * etotal + f_nvt): conserved by NVE, and by NVT at constant T. */

@@ -1,5 +1,5 @@
 /* Force-dipole responses: the dipole stiffness kappa_ij of [MESO] and the
- * dipole-response frequency omega_g of [PSS] (PROTOCOLS.md sections 2, 3;
+ * dipole-response frequency omega_g of [PSS] (doc/protocols.md sections 2, 3;
  * introduced by Lerner, Bouchbinder and coworkers, e.g. Rainone, Bouchbinder,
  * Lerner, J. Chem. Phys. 152, 194503 (2020)).
  *

@@ -2,7 +2,7 @@
  * factorization with the translational zero modes removed, and the
  * pseudo-inverse solves everything else in src/elastic/ is built on.
  *
- * Pair term (MODELS.md header): for a pair at separation r = x_i - x_j with
+ * Pair term (doc/models.md header): for a pair at separation r = x_i - x_j with
  * radial derivatives u', u'', the stiffness K = u'' r^r^ + (u'/r)(I - r^r^)
  * gives the off-diagonal block H_ij = -K and H_ii = sum_j K_ij.
  *

@@ -1,6 +1,6 @@
 /* The Hessian of a pair-potential system and what it is used for: athermal
  * elastic moduli with their non-affine corrections, force-dipole responses
- * (kappa_ij, omega_g) and the lowest vibrational modes (PROTOCOLS.md sections
+ * (kappa_ij, omega_g) and the lowest vibrational modes (doc/protocols.md sections
  * 2 and 3).
  *
  * vt_hessian_create takes a snapshot of the system (positions, box, masses,

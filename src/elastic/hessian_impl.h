@@ -88,7 +88,7 @@ void vt_hsolver_free(vt_hsolver *w);
 int vt_hsolver_solve(const vt_hessian *H, vt_hsolver *w, size_t ncol, double *b);
 
 /* The 3x3 pair stiffness K = d2u r^r^ + (du/r)(I - r^r^) of pair k
- * (the off-diagonal Hessian block is -K; MODELS.md header). */
+ * (the off-diagonal Hessian block is -K; doc/models.md header). */
 static inline void vt_pair_block(const vt_hessian *H, size_t k, double K[9])
 {
   const double *r = H->rij + 3 * k;

@@ -1,5 +1,5 @@
 # elastic: the sparse Hessian (CHOLMOD), moduli with non-affine terms, force
-# dipoles, lowest modes (ARPACK). See ARCHITECTURE.md and src/elastic/hessian.h.
+# dipoles, lowest modes (ARPACK). See doc/architecture.md and src/elastic/hessian.h.
 libvitrum_la_SOURCES += src/elastic/hessian.c src/elastic/hessian_general.c src/elastic/moduli.c src/elastic/dipoles.c \
 	src/elastic/modes.c src/elastic/ichol.c src/elastic/hessian_impl.h
 nobase_vitruminclude_HEADERS += src/elastic/hessian.h

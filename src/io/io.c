@@ -9,10 +9,10 @@ static const struct { const char *ext, *format; } extensions[] = {
   {".data", "lammps-data"}, {".lmp", "lammps-data"},
   {".dump", "lammps-dump"}, {".lammpstrj", "lammps-dump"},
   {".xyz", "xyz"}, {".extxyz", "xyz"},
-  {".vtc", "checkpoint"}, {".vtt", "trajectory"},
+  {".vtc", "checkpoint"}, {".vtt", "trajectory"}, {".h5md", "h5md"},
 };
 
-static const char *const formats[] = {"lammps-data", "lammps-dump", "xyz", "checkpoint", "trajectory", NULL};
+static const char *const formats[] = {"lammps-data", "lammps-dump", "xyz", "checkpoint", "trajectory", "h5md", NULL};
 
 const char *vt_io_format_from_path(const char *path)
 {
@@ -29,10 +29,10 @@ static int pick(const char *path, const vt_io_opts *opts, const char **fmt)
   *fmt = opts && opts->format ? opts->format : vt_io_format_from_path(path);
   if (!*fmt)
     return vt_error(VT_EINVAL, "%s: cannot tell the format from the extension (known: .data .lmp .dump "
-                    ".lammpstrj .xyz .extxyz .vtc .vtt); give format=", path);
+                    ".lammpstrj .xyz .extxyz .vtc .vtt .h5md); give format=", path);
   for (int k = 0; formats[k]; k++)
     if (strcmp(*fmt, formats[k]) == 0) return 0;
-  return vt_error(VT_EINVAL, "%s: unknown format '%s' (known: lammps-data, lammps-dump, xyz, checkpoint, trajectory)",
+  return vt_error(VT_EINVAL, "%s: unknown format '%s' (known: lammps-data, lammps-dump, xyz, checkpoint, trajectory, h5md)",
                   path, *fmt);
 }
 
@@ -86,6 +86,7 @@ int vt_io_read(const char *path, const vt_io_opts *opts, vt_system **out)
   if (strcmp(fmt, "lammps-dump") == 0) return vt_lammps_dump_read(path, opts, out);
   if (strcmp(fmt, "xyz") == 0) return vt_xyz_read(path, opts, out);
   if (strcmp(fmt, "trajectory") == 0) return read_trajectory_frame(path, opts, out);
+  if (strcmp(fmt, "h5md") == 0) return vt_h5md_read(path, opts, out);
   if (opts && opts->ndiam > 0)
     return vt_error(VT_EINVAL, "reading %s: a checkpoint carries its diameters; do not give diameters=", path);
   return vt_checkpoint_read(path, out, NULL, NULL);
@@ -98,10 +99,25 @@ int vt_io_write(const vt_system *s, const char *path, const vt_io_opts *opts)
   if (rc) return rc;
   if (opts && opts->ndiam)
     return vt_error(VT_EINVAL, "writing %s: diameters= is an option for reading", path);
-  if (strcmp(fmt, "lammps-data") == 0) return vt_lammps_data_write(s, path);
-  if (strcmp(fmt, "lammps-dump") == 0) return vt_lammps_dump_write(s, path, 0);
-  if (strcmp(fmt, "xyz") == 0) return vt_xyz_write(s, path);
+  int dump = strcmp(fmt, "lammps-dump") == 0, xyz = strcmp(fmt, "xyz") == 0, data = strcmp(fmt, "lammps-data") == 0;
+  if (opts && opts->ncolumns && !dump && !xyz)
+    return vt_error(VT_EINVAL, "writing %s: extra columns are for dumps and xyz files, not %s", path, fmt);
+  if (opts && opts->atom_style && !data)
+    return vt_error(VT_EINVAL, "writing %s: atom_style is for LAMMPS data files, not %s", path, fmt);
+  if (opts && !xyz)
+    for (int t = 0; t < VT_MAX_SPECIES; t++)
+      if (opts->species[t])
+        return vt_error(VT_EINVAL, "writing %s: species names are for xyz files, not %s (which use type numbers)", path, fmt);
+  if (data) return vt_lammps_data_write_opts(s, path, opts);
+  if (dump) return vt_lammps_dump_write_opts(s, path, 0, opts);
+  if (xyz) return vt_xyz_write_opts(s, path, opts);
   if (strcmp(fmt, "checkpoint") == 0) return vt_checkpoint_write(path, s, NULL, 0);
+  if (strcmp(fmt, "h5md") == 0) {
+    vt_h5md *h;
+    if ((rc = vt_h5md_create(path, &h))) return rc;
+    if ((rc = vt_h5md_write(h, s, 0, 0.0))) { vt_h5md_abort(h); return rc; }
+    return vt_h5md_close(h);
+  }
   vt_trajectory *t;
   if ((rc = vt_trajectory_open(path, "w", &t))) return rc;
   if ((rc = vt_trajectory_write(t, s, 0.0, 0.0, VT_FRAME_VELOCITIES | VT_FRAME_DIAMETERS))) {

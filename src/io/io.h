@@ -5,7 +5,7 @@
  * binary formats) and never a half-read system. All writers go through
  * vt_wfile (temporary name, then rename).
  *
- * Conventions shared by the text formats (doc: API.md "Files"):
+ * Conventions shared by the text formats (doc/lua-api.md, "Files"):
  * - Particles read from files that carry atom ids are ordered by id; the ids
  *   must be exactly 1..N (vitrum index i is id i). Written files use ids 1..N.
  * - The box is [lo, hi) per axis, periodic; positions are shifted by -lo and
@@ -29,18 +29,20 @@
  *   type -> "species"; m_i == sigma_i^3 -> "volume"; otherwise explicit
  *   per-particle masses. Files without masses give masses 1 ("equal").
  *
- * LAMMPS data files (atom_style atomic). LAMMPS keeps neither diameters nor
- * per-atom masses for atomic style, so vitrum writes them where LAMMPS
- * ignores them: a header comment "# vitrum atoms: diameter mass" declares
- * that each Atoms line ends in "# <diameter> <mass>" (LAMMPS strips
- * comments), and "# vitrum mass_rule <rule>" records the mass rule. The
- * Masses section carries one mass per type (the mean over the type when the
- * per-particle masses differ within it, as for mass="volume" polydisperse
- * systems; vitrum reads the exact per-particle values back from the
- * comments). Reading a file without these comments: masses from Masses (mass
- * rule "species"), diameters from opts->diameters per type, or 1 for every
- * particle when no diameters are given (the LAMMPS convention: sigma lives in
- * pair_coeff). */
+ * LAMMPS data files (atom_style atomic or sphere). When every particle of a
+ * type has the same diameter and mass, vitrum writes atom_style atomic,
+ * with one mass per type in Masses; otherwise (polydisperse systems)
+ * atom_style sphere, "id type diameter density x y z ix iy iz" with density
+ * = mass / (pi/6 d^3), which LAMMPS keeps per particle. Asking for atomic
+ * style when the values differ within a type is an error (nothing is
+ * averaged). In both styles a header comment "# vitrum atoms: diameter mass"
+ * declares that each Atoms line ends in "# <diameter> <mass>" (the exact
+ * values; LAMMPS strips comments), and "# vitrum mass_rule <rule>" records
+ * the mass rule. Reading a file without these comments: atomic style takes
+ * masses from Masses (mass rule "species"), diameters from opts->diameters
+ * per type, or 1 for every particle when no diameters are given (the LAMMPS
+ * convention: sigma lives in pair_coeff); sphere style takes diameters and
+ * masses from the Atoms lines (angular velocities are ignored). */
 #ifndef VT_IO_H
 #define VT_IO_H
 #include <stddef.h>
@@ -59,7 +61,36 @@ typedef struct vt_io_opts {
   /* Multi-frame files (dump, xyz, trajectory): which frame to read, 0-based;
    * -1 reads the last frame. */
   long frame;
+  /* ---- writing ----
+   * xyz: the species name of each type (species[t-1]; NULL entries get the
+   * default, the chemical symbol with atomic number t: H, He, Li, ..., names
+   * that ASE and OVITO read). Names are 1..31 characters without blanks,
+   * quotes or '='; different types need different names. */
+  const char *species[VT_MAX_SPECIES];
+  /* lammps-data: "atomic", "sphere", or NULL: "sphere" when the diameters
+   * or masses differ within a type, else "atomic". */
+  const char *atom_style;
+  /* dump and xyz: extra per-atom columns (see vt_io_column). */
+  int ncolumns;
+  const struct vt_io_column *columns;
 } vt_io_opts;
+
+/* An extra per-atom column for dumps and extended XYZ (OVITO colours by
+ * them): `k` values per particle (1..9), data[k * i + c] for particle i.
+ * Dumps name the columns `name` (k = 1) or `name[1]`..`name[k]`; extended
+ * XYZ declares `name:R:k`. Names are letters, digits and '_' (not starting
+ * with a digit), at most 31 characters, and must not repeat a column the
+ * writer already writes. */
+typedef struct vt_io_column {
+  const char *name;
+  int k;
+  const double *data;
+} vt_io_column;
+
+/* Position and image counts of particle i as files show them: wrapped into
+ * [0, L) with the images adjusted (the system itself lets positions drift
+ * outside the box between neighbor-list builds; x + image * L is the same). */
+void vt_io_wrapped(const vt_system *s, size_t i, double x[3], int image[3]);
 
 /* Format name for a path from its extension, or NULL when unknown. */
 const char *vt_io_format_from_path(const char *path);
@@ -73,10 +104,13 @@ int vt_io_write(const vt_system *s, const char *path, const vt_io_opts *opts);
  * timestep written to a dump frame. */
 int vt_lammps_data_read(const char *path, const vt_io_opts *opts, vt_system **out);
 int vt_lammps_data_write(const vt_system *s, const char *path);
+int vt_lammps_data_write_opts(const vt_system *s, const char *path, const vt_io_opts *opts);
 int vt_lammps_dump_read(const char *path, const vt_io_opts *opts, vt_system **out);
 int vt_lammps_dump_write(const vt_system *s, const char *path, long step);
+int vt_lammps_dump_write_opts(const vt_system *s, const char *path, long step, const vt_io_opts *opts);
 int vt_xyz_read(const char *path, const vt_io_opts *opts, vt_system **out);
 int vt_xyz_write(const vt_system *s, const char *path);
+int vt_xyz_write_opts(const vt_system *s, const char *path, const vt_io_opts *opts);
 
 /* ---- checkpoints (.vtc) ----
  * A versioned, zlib-compressed binary snapshot of the complete state: box,
@@ -124,7 +158,11 @@ const vt_blob *vt_blob_find(const vt_blob *b, size_t n, const char *name);
  * adding to the image counts, so unwrapped positions are exact. */
 enum {
   VT_FRAME_VELOCITIES = 1u,  /* store velocities */
-  VT_FRAME_DIAMETERS = 2u    /* store diameters and masses */
+  VT_FRAME_DIAMETERS = 2u,   /* store diameters and masses */
+  VT_FRAME_TIME = 4u         /* the caller gave the time: LAMMPS dumps then
+                                carry ITEM: TIME (before ITEM: TIMESTEP, as
+                                LAMMPS writes it); without it they do not,
+                                the plain layout that every reader knows */
 };
 
 typedef struct vt_frame {
@@ -179,6 +217,23 @@ long vt_trajectory_position(const vt_trajectory *t);
 int vt_trajectory_close(vt_trajectory *t);
 /* Discard a trajectory being written (no file appears) and free t. */
 void vt_trajectory_abort(vt_trajectory *t);
+
+/* ---- H5MD (.h5md) ----
+ * HDF5 trajectories in the H5MD layout (see src/io/h5md.c), for MDAnalysis
+ * and OVITO: per frame the box, wrapped positions, images, velocities,
+ * diameters and masses; the types once. Needs libhdf5 at build time
+ * (vt_h5md_available); without it every call is VT_EINVAL saying so. */
+typedef struct vt_h5md vt_h5md;
+int vt_h5md_available(void);
+/* Create (or replace, at close) the file; the first frame fixes N. */
+int vt_h5md_create(const char *path, vt_h5md **out);
+int vt_h5md_write(vt_h5md *h, const vt_system *s, long step, double time);
+long vt_h5md_count(const vt_h5md *h);
+/* Commit the file (renamed into place); frees h in any case. */
+int vt_h5md_close(vt_h5md *h);
+void vt_h5md_abort(vt_h5md *h);
+/* Frame opts->frame (0-based, -1 the last) of an H5MD file as a system. */
+int vt_h5md_read(const char *path, const vt_io_opts *opts, vt_system **out);
 
 /* Unwrapped positions x + image * L of a frame (3n doubles). */
 void vt_frame_unwrapped(const vt_frame *f, double *x3n);

@@ -1,8 +1,11 @@
-/* LAMMPS data files, atom_style atomic: reading (header counts and box,
- * Masses, Atoms with optional image flags, Velocities; Pair Coeffs and
- * PairIJ Coeffs are skipped) and writing in a form LAMMPS `read_data`
+/* LAMMPS data files, atom_style atomic and sphere: reading (header counts
+ * and box, Masses, Atoms with optional image flags, Velocities; Pair Coeffs
+ * and PairIJ Coeffs are skipped) and writing in a form LAMMPS `read_data`
  * accepts and vitrum reads back exactly (diameters and per-particle masses
- * ride in comments; see io.h). Format reference: LAMMPS manual, read_data. */
+ * also ride in comments; see io.h). Systems whose diameters or masses differ
+ * within a type are written as atom_style sphere (id type diameter density
+ * x y z ix iy iz; density = mass / (pi/6 d^3)), so LAMMPS keeps them too.
+ * Format reference: LAMMPS manual, read_data and atom_style. */
 #include "config.h"
 #include "core/error.h"
 #include "core/util.h"
@@ -35,6 +38,7 @@ typedef struct {
   double type_mass[VT_MAX_SPECIES + 1];
   int have_masses;
   int have_atoms, have_vel;
+  int sphere;          /* Atoms # sphere (or 7/10 fields) */
   vt_system *s;
   char *seen;          /* per id, for duplicates */
 } data_reader;
@@ -191,8 +195,11 @@ static int read_atoms(data_reader *d, const char *style)
   vt_lines *r = &d->r;
   int rc;
   if (d->have_atoms) return vt_lines_error(r, "a second Atoms section");
-  if (style[0] && strcmp(style, "atomic") != 0)
-    return vt_lines_error(r, "atom style '%.30s' is not supported (atomic only)", style);
+  if (style[0] && strcmp(style, "atomic") != 0 && strcmp(style, "sphere") != 0)
+    return vt_lines_error(r, "atom style '%.30s' is not supported (atomic and sphere only)", style);
+  /* without a style comment LAMMPS assumes the style of the input script;
+   * vitrum tells them apart by the number of fields (5/8 atomic, 7/10 sphere) */
+  d->sphere = strcmp(style, "sphere") == 0;
   if (d->n == 0) return vt_lines_error(r, "Atoms section before the header gave the number of atoms");
   if (d->ntypes == 0) return vt_lines_error(r, "Atoms section before the header gave the number of atom types");
   for (int k = 0; k < 3; k++)
@@ -202,8 +209,13 @@ static int read_atoms(data_reader *d, const char *style)
   vt_system *s = d->s;
   for (long k = 0; k < d->n; k++) {
     if ((rc = section_line(d, "Atoms", k, d->n))) return rc;
-    if (r->ntok != 5 && r->ntok != 8)
+    if (!style[0] && k == 0 && (r->ntok == 7 || r->ntok == 10)) d->sphere = 1;
+    if (!d->sphere && r->ntok != 5 && r->ntok != 8)
       return vt_lines_error(r, "an Atoms line (atomic) needs 'id type x y z [ix iy iz]', got %d fields", r->ntok);
+    if (d->sphere && r->ntok != 7 && r->ntok != 10)
+      return vt_lines_error(r, "an Atoms line (sphere) needs 'id type diameter density x y z [ix iy iz]', got %d fields",
+                            r->ntok);
+    int at = d->sphere ? 4 : 2;
     long id, t;
     if ((rc = vt_lines_long(r, r->tok[0], "atom id", 1, d->n, &id)) ||
         (rc = vt_lines_long(r, r->tok[1], "atom type", 1, d->ntypes, &t)))
@@ -212,12 +224,21 @@ static int read_atoms(data_reader *d, const char *style)
     if (d->seen[i]) return vt_lines_error(r, "atom id %ld appears twice", id);
     d->seen[i] = 1;
     s->type[i] = (int)t;
+    if (d->sphere) {
+      double dm, rho;
+      if ((rc = vt_lines_double(r, r->tok[2], "diameter", &dm)) || (rc = vt_lines_double(r, r->tok[3], "density", &rho)))
+        return rc;
+      if (!(dm > 0)) return vt_lines_error(r, "diameter %s must be positive (vitrum has no point particles)", r->tok[2]);
+      if (!(rho > 0) || !isfinite(rho)) return vt_lines_error(r, "density %s must be positive", r->tok[3]);
+      s->sigma[i] = dm;
+      s->mass[i] = rho * M_PI / 6.0 * dm * dm * dm;
+    }
     for (int q = 0; q < 3; q++)
-      if ((rc = vt_lines_coord(r, r->tok[2 + q], d->lo[q], d->hi[q] - d->lo[q], &s->x[3 * i + q]))) return rc;
-    if (r->ntok == 8)
+      if ((rc = vt_lines_coord(r, r->tok[at + q], d->lo[q], d->hi[q] - d->lo[q], &s->x[3 * i + q]))) return rc;
+    if (r->ntok == at + 6)
       for (int q = 0; q < 3; q++) {
         long im;
-        if ((rc = vt_lines_long(r, r->tok[5 + q], "image flag", -(1L << 29), 1L << 29, &im))) return rc;
+        if ((rc = vt_lines_long(r, r->tok[at + 3 + q], "image flag", -(1L << 29), 1L << 29, &im))) return rc;
         s->image[3 * i + q] = (int)im;
       }
     if (d->extras) {
@@ -250,7 +271,16 @@ static int read_velocities(data_reader *d)
   memset(d->seen, 0, (size_t)d->n);
   for (long k = 0; k < d->n; k++) {
     if ((rc = section_line(d, "Velocities", k, d->n))) return rc;
-    if (r->ntok != 4) return vt_lines_error(r, "a Velocities line needs 'id vx vy vz', got %d fields", r->ntok);
+    /* sphere: angular velocities follow; vitrum's particles do not rotate,
+     * so they are read and ignored */
+    if (!d->sphere && r->ntok != 4)
+      return vt_lines_error(r, "a Velocities line needs 'id vx vy vz', got %d fields", r->ntok);
+    if (d->sphere && r->ntok != 7)
+      return vt_lines_error(r, "a Velocities line (sphere) needs 'id vx vy vz wx wy wz', got %d fields", r->ntok);
+    for (int q = 4; q < r->ntok; q++) {
+      double wq;
+      if ((rc = vt_lines_double(r, r->tok[q], "angular velocity", &wq))) return rc;
+    }
     long id;
     if ((rc = vt_lines_long(r, r->tok[0], "atom id", 1, d->n, &id))) return rc;
     size_t i = (size_t)(id - 1);
@@ -318,7 +348,7 @@ int vt_lammps_data_read(const char *path, const vt_io_opts *opts, vt_system **ou
   if (rc >= 0) rc = read_sections(&d);
   if (rc >= 0 && d.rule >= 0 && !d.extras)
     rc = vt_error(VT_EFORMAT, "%s: '# vitrum mass_rule' without '# vitrum atoms: diameter mass'", path);
-  if (rc >= 0 && d.ntypes > 0 && !d.have_masses && d.extras && d.rule == VT_MASS_SPECIES)
+  if (rc >= 0 && d.ntypes > 0 && !d.have_masses && !d.sphere && d.extras && d.rule == VT_MASS_SPECIES)
     rc = vt_error(VT_EFORMAT, "%s: mass_rule species needs a Masses section", path);
   vt_system *s = d.s;
   if (rc >= 0) {
@@ -329,11 +359,20 @@ int vt_lammps_data_read(const char *path, const vt_io_opts *opts, vt_system **ou
     if (d.extras) {
       if (d.rule >= 0) {
         s->mass_rule = d.rule;
-        if (d.rule == VT_MASS_SPECIES)
+        if (d.rule == VT_MASS_SPECIES && d.sphere) {
+          /* type masses from the particles; a type without particles keeps 1 */
+          for (int t = 1; t <= d.ntypes; t++) s->type_mass[t] = 1.0;
+          for (size_t i = 0; i < s->n; i++) s->type_mass[s->type[i]] = s->mass[i];
+        } else if (d.rule == VT_MASS_SPECIES) {
           for (int t = 1; t <= d.ntypes; t++) s->type_mass[t] = d.type_mass[t];
+        }
       } else {
         vt_io_infer_mass_rule(s);
       }
+    } else if (d.sphere) {
+      /* per-particle masses from the densities (a Masses section, which
+       * LAMMPS does not use for atom_style sphere, is ignored) */
+      vt_io_infer_mass_rule(s);
     } else if (d.have_masses) {
       s->mass_rule = VT_MASS_SPECIES;
       for (int t = 1; t <= d.ntypes; t++) s->type_mass[t] = d.type_mass[t];
@@ -341,7 +380,7 @@ int vt_lammps_data_read(const char *path, const vt_io_opts *opts, vt_system **ou
     } else {
       s->mass_rule = VT_MASS_EQUAL;
     }
-    rc = vt_io_apply_diameters(s, opts, d.extras, path);
+    rc = vt_io_apply_diameters(s, opts, d.extras || d.sphere, path);
   }
   vt_lines_close(&d.r);
   free(d.seen);
@@ -355,47 +394,79 @@ int vt_lammps_data_read(const char *path, const vt_io_opts *opts, vt_system **ou
 
 /* ---- writing ---- */
 
-int vt_lammps_data_write(const vt_system *s, const char *path)
+/* Whether every particle of each type has its type's diameter and mass. */
+static int per_type(const vt_system *s)
 {
+  double d[VT_MAX_SPECIES + 1], m[VT_MAX_SPECIES + 1];
+  int seen[VT_MAX_SPECIES + 1] = {0};
+  for (size_t i = 0; i < s->n; i++) {
+    int t = s->type[i];
+    if (!seen[t]) { seen[t] = 1; d[t] = s->sigma[i]; m[t] = s->mass[i]; }
+    else if (s->sigma[i] != d[t] || s->mass[i] != m[t]) return 0;
+  }
+  return 1;
+}
+
+int vt_lammps_data_write_opts(const vt_system *s, const char *path, const vt_io_opts *opts)
+{
+  const char *style = opts && opts->atom_style ? opts->atom_style : NULL;
+  if (style && strcmp(style, "atomic") != 0 && strcmp(style, "sphere") != 0)
+    return vt_error(VT_EINVAL, "writing %s: atom_style '%.30s' (known: atomic, sphere)", path, style);
+  int uniform = per_type(s);
+  if (!style) style = uniform ? "atomic" : "sphere";
+  int sphere = strcmp(style, "sphere") == 0;
+  if (!sphere && !uniform)
+    return vt_error(VT_EINVAL, "writing %s: atom_style atomic keeps one diameter and mass per type, but they differ "
+                    "within a type here; write atom_style sphere (the default for such systems)", path);
   vt_wfile w;
   int rc = vt_wfile_open(&w, path);
   if (rc) return rc;
   FILE *fp = w.fp;
   int rule = s->mass_rule >= 0 && s->mass_rule <= 3 ? s->mass_rule : 3;
   fprintf(fp, "LAMMPS data file written by vitrum %s\n", vt_version());
+  if (sphere)
+    fprintf(fp, "# atom_style sphere: each particle has its own diameter and density (mass = density * pi/6 * d^3).\n"
+            "# In LAMMPS: atom_style sphere, then read_data; a pair style that reads per-particle\n"
+            "# diameters (e.g. pair_style granular, or lj/cut with the diameters mapped through\n"
+            "# types) must be chosen for the diameters to act: see vitrum's doc/manual.md, Files.\n");
   fprintf(fp, "# vitrum mass_rule %s\n", rule_names[rule]);
   fprintf(fp, "# vitrum atoms: diameter mass\n\n");
   fprintf(fp, "%zu atoms\n%d atom types\n\n", s->n, s->ntypes);
   for (int k = 0; k < 3; k++) fprintf(fp, "0 " VT_FMT_EXACT " %clo %chi\n", s->box[k], "xyz"[k], "xyz"[k]);
-  /* One mass per type for LAMMPS: the type's mass when it has one, else the
-   * mean over the type (per-particle values follow in the comments). */
-  fprintf(fp, "\nMasses\n\n");
-  for (int t = 1; t <= s->ntypes; t++) {
-    double sum = 0.0, first = 0.0;
-    size_t cnt = 0;
-    int uniform = 1;
-    for (size_t i = 0; i < s->n; i++) {
-      if (s->type[i] != t) continue;
-      if (cnt == 0) first = s->mass[i];
-      else if (s->mass[i] != first) uniform = 0;
-      sum += s->mass[i];
-      cnt++;
+  if (!sphere) {
+    /* one mass per type: every particle of a type has the same (checked) */
+    fprintf(fp, "\nMasses\n\n");
+    for (int t = 1; t <= s->ntypes; t++) {
+      double m = rule == VT_MASS_SPECIES ? s->type_mass[t] : 1.0;
+      for (size_t i = 0; i < s->n; i++)
+        if (s->type[i] == t) { m = s->mass[i]; break; }
+      fprintf(fp, "%d " VT_FMT_EXACT "\n", t, m);
     }
-    double m = cnt == 0 ? (rule == VT_MASS_SPECIES ? s->type_mass[t] : 1.0) : uniform ? first : sum / cnt;
-    if (rule == VT_MASS_SPECIES && t <= VT_MAX_SPECIES) m = s->type_mass[t];
-    fprintf(fp, "%d " VT_FMT_EXACT "\n", t, m);
   }
-  fprintf(fp, "\nAtoms # atomic\n\n");
+  fprintf(fp, "\nAtoms # %s\n\n", style);
   for (size_t i = 0; i < s->n; i++) {
-    const double *x = &s->x[3 * i];
-    const int *im = &s->image[3 * i];
-    fprintf(fp, "%zu %d " VT_FMT_EXACT " " VT_FMT_EXACT " " VT_FMT_EXACT " %d %d %d # " VT_FMT_EXACT " " VT_FMT_EXACT "\n",
-            i + 1, s->type[i], x[0], x[1], x[2], im[0], im[1], im[2], s->sigma[i], s->mass[i]);
+    double x[3];
+    int im[3];
+    vt_io_wrapped(s, i, x, im);
+    if (sphere) {
+      double d = s->sigma[i], rho = s->mass[i] / (M_PI / 6.0 * d * d * d);
+      fprintf(fp, "%zu %d " VT_FMT_EXACT " " VT_FMT_EXACT " ", i + 1, s->type[i], d, rho);
+    } else {
+      fprintf(fp, "%zu %d ", i + 1, s->type[i]);
+    }
+    fprintf(fp, VT_FMT_EXACT " " VT_FMT_EXACT " " VT_FMT_EXACT " %d %d %d # " VT_FMT_EXACT " " VT_FMT_EXACT "\n",
+            x[0], x[1], x[2], im[0], im[1], im[2], s->sigma[i], s->mass[i]);
   }
   fprintf(fp, "\nVelocities\n\n");
   for (size_t i = 0; i < s->n; i++) {
     const double *v = &s->v[3 * i];
-    fprintf(fp, "%zu " VT_FMT_EXACT " " VT_FMT_EXACT " " VT_FMT_EXACT "\n", i + 1, v[0], v[1], v[2]);
+    fprintf(fp, "%zu " VT_FMT_EXACT " " VT_FMT_EXACT " " VT_FMT_EXACT "%s\n", i + 1, v[0], v[1], v[2],
+            sphere ? " 0 0 0" : "");
   }
   return vt_wfile_commit(&w);
+}
+
+int vt_lammps_data_write(const vt_system *s, const char *path)
+{
+  return vt_lammps_data_write_opts(s, path, NULL);
 }

@@ -1,8 +1,9 @@
 /* LAMMPS dump files (`dump custom` text, as LAMMPS, OVITO and vitrum write
  * them): frames of ITEM: TIMESTEP / NUMBER OF ATOMS / BOX BOUNDS / ATOMS,
  * read by column name and written with the columns
- * "id type x y z ix iy iz vx vy vz diameter mass" (OVITO maps diameter to
- * its Radius property and mass to Mass). Columns understood on reading:
+ * "id type x y z ix iy iz vx vy vz diameter mass" and any extra per-atom
+ * columns the caller gives (OVITO maps diameter to its Radius property and
+ * mass to Mass; positions are wrapped into the box). Columns understood on reading:
  * id, type, x y z | xu yu zu | xs ys zs | xsu ysu zsu (positions, in this
  * order of preference), ix iy iz, vx vy vz, diameter or radius, mass; any
  * other column is ignored. Format reference: LAMMPS manual, dump. */
@@ -246,29 +247,67 @@ int vt_lammps_dump_read(const char *path, const vt_io_opts *opts, vt_system **ou
   return vt_io_read_frames(path, opts, vt_dump_read_frame, out);
 }
 
-int vt_dump_write_frame(FILE *fp, const vt_system *s, double step, const double *time)
+static const char *const written[] = {
+  "id", "type", "x", "y", "z", "ix", "iy", "iz", "vx", "vy", "vz", "diameter", "mass",
+  "xu", "yu", "zu", "xs", "ys", "zs", "xsu", "ysu", "zsu", "radius", NULL
+};
+
+/* A frame as LAMMPS writes it (`dump custom`, with `dump_modify time yes`
+ * when a time is given: ITEM: TIME comes first, as in LAMMPS; readers that
+ * know only the plain layout, like MDAnalysis, need frames without it). */
+int vt_dump_write_frame_opts(FILE *fp, const vt_system *s, double step, const double *time, const vt_io_opts *opts)
 {
+  int rc = vt_io_check_columns(s, opts, written, "dump");
+  if (rc) return rc;
   if (time) fprintf(fp, "ITEM: TIME\n" VT_FMT_EXACT "\n", *time);
   if (step == floor(step) && fabs(step) < 9007199254740992.0) fprintf(fp, "ITEM: TIMESTEP\n%.0f\n", step);
   else fprintf(fp, "ITEM: TIMESTEP\n" VT_FMT_EXACT "\n", step);
   fprintf(fp, "ITEM: NUMBER OF ATOMS\n%zu\nITEM: BOX BOUNDS pp pp pp\n", s->n);
   for (int k = 0; k < 3; k++) fprintf(fp, "0 " VT_FMT_EXACT "\n", s->box[k]);
-  fprintf(fp, "ITEM: ATOMS id type x y z ix iy iz vx vy vz diameter mass\n");
+  fprintf(fp, "ITEM: ATOMS id type x y z ix iy iz vx vy vz diameter mass");
+  int ncol = opts ? opts->ncolumns : 0;
+  for (int c = 0; c < ncol; c++) {
+    const vt_io_column *col = &opts->columns[c];
+    if (col->k == 1) fprintf(fp, " %s", col->name);
+    else for (int q = 1; q <= col->k; q++) fprintf(fp, " %s[%d]", col->name, q);
+  }
+  fputc('\n', fp);
   for (size_t i = 0; i < s->n; i++) {
-    const double *x = &s->x[3 * i], *v = &s->v[3 * i];
-    const int *im = &s->image[3 * i];
+    const double *v = &s->v[3 * i];
+    double x[3];
+    int im[3];
+    vt_io_wrapped(s, i, x, im);
     fprintf(fp, "%zu %d " VT_FMT_EXACT " " VT_FMT_EXACT " " VT_FMT_EXACT " %d %d %d " VT_FMT_EXACT " " VT_FMT_EXACT
-            " " VT_FMT_EXACT " " VT_FMT_EXACT " " VT_FMT_EXACT "\n",
+            " " VT_FMT_EXACT " " VT_FMT_EXACT " " VT_FMT_EXACT,
             i + 1, s->type[i], x[0], x[1], x[2], im[0], im[1], im[2], v[0], v[1], v[2], s->sigma[i], s->mass[i]);
+    for (int c = 0; c < ncol; c++) {
+      const vt_io_column *col = &opts->columns[c];
+      for (int q = 0; q < col->k; q++) fprintf(fp, " " VT_FMT_EXACT, col->data[(size_t)col->k * i + q]);
+    }
+    fputc('\n', fp);
   }
   return ferror(fp) ? vt_error(VT_EIO, "write error") : 0;
 }
 
+int vt_dump_write_frame(FILE *fp, const vt_system *s, double step, const double *time)
+{
+  return vt_dump_write_frame_opts(fp, s, step, time, NULL);
+}
+
+int vt_lammps_dump_write_opts(const vt_system *s, const char *path, long step, const vt_io_opts *opts)
+{
+  int rc = vt_io_check_columns(s, opts, written, path);
+  if (rc) return rc;
+  vt_wfile w;
+  if ((rc = vt_wfile_open(&w, path))) return rc;
+  if ((rc = vt_dump_write_frame_opts(w.fp, s, (double)step, NULL, opts))) {
+    vt_wfile_abort(&w);
+    return rc;
+  }
+  return vt_wfile_commit(&w);
+}
+
 int vt_lammps_dump_write(const vt_system *s, const char *path, long step)
 {
-  vt_wfile w;
-  int rc = vt_wfile_open(&w, path);
-  if (rc) return rc;
-  vt_dump_write_frame(w.fp, s, (double)step, NULL);
-  return vt_wfile_commit(&w);
+  return vt_lammps_dump_write_opts(s, path, step, NULL);
 }

@@ -1,6 +1,7 @@
 # io: LAMMPS data and dump files, extended XYZ, checkpoints, trajectories.
 libvitrum_la_SOURCES += src/io/io.c src/io/text.c src/io/text.h src/io/bin.c src/io/bin.h \
-	src/io/lammps_data.c src/io/lammps_dump.c src/io/xyz.c src/io/checkpoint.c src/io/trajectory.c
+	src/io/lammps_data.c src/io/lammps_dump.c src/io/xyz.c src/io/checkpoint.c src/io/trajectory.c \
+	src/io/h5md.c
 nobase_vitruminclude_HEADERS += src/io/io.h
 EXTRA_DIST += scripts/fuzz/fuzz_readers.c scripts/fuzz/seeds.sh scripts/fuzz/readers.dict scripts/fuzz/campaign.sh
 

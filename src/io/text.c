@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 int vt_lines_open(vt_lines *r, const char *path)
@@ -281,5 +282,80 @@ int vt_io_apply_diameters(vt_system *s, const vt_io_opts *opts, int have, const 
     return vt_error(VT_EINVAL, "reading %s: the file has %d atom types but diameters were given for %d", path,
                     s->ntypes, nd);
   for (size_t i = 0; i < s->n; i++) s->sigma[i] = opts->diameters[s->type[i] - 1];
+  return 0;
+}
+
+void vt_io_wrapped(const vt_system *s, size_t i, double x[3], int image[3])
+{
+  for (int k = 0; k < 3; k++) {
+    double L = s->box[k], u = s->x[3 * i + k];
+    int im = s->image[3 * i + k];
+    if (!(u >= 0.0 && u < L) && isfinite(u)) {
+      double m = floor(u / L);
+      u -= m * L;
+      if (u >= L) { u -= L; m += 1; }
+      if (u < 0.0) { u += L; m -= 1; }
+      if (u >= L) u = 0.0;
+      im += (int)m;
+    }
+    x[k] = u;
+    image[k] = im;
+  }
+}
+
+/* Element symbols by atomic number: the default species names. */
+static const char *const elements[VT_MAX_SPECIES] = {
+  "H", "He", "Li", "Be", "B", "C", "N", "O", "F", "Ne", "Na", "Mg", "Al", "Si", "P", "S"
+};
+
+int vt_io_species_names(const struct vt_io_opts *opts, int ntypes, const char *path, const char *names[])
+{
+  for (int t = 0; t < VT_MAX_SPECIES; t++) {
+    const char *nm = opts && opts->species[t] ? opts->species[t] : elements[t];
+    size_t len = strlen(nm);
+    if (len < 1 || len > 31 || strpbrk(nm, " \t\r\n\"'={}:"))
+      return vt_error(VT_EINVAL, "writing %s: species name '%.40s' of type %d must have 1 to 31 characters "
+                      "without blanks, quotes, ':', '=' or braces", path, nm, t + 1);
+    names[t] = nm;
+    for (int q = 0; q < t && q < ntypes && t < ntypes; q++)
+      if (strcmp(names[q], nm) == 0)
+        return vt_error(VT_EINVAL, "writing %s: types %d and %d have the same species name '%s'", path, q + 1, t + 1, nm);
+  }
+  if (opts)
+    for (int t = ntypes; t < VT_MAX_SPECIES; t++)
+      if (opts->species[t])
+        return vt_error(VT_EINVAL, "writing %s: a species name for type %d, but the system has %d types", path, t + 1, ntypes);
+  return 0;
+}
+
+int vt_io_check_columns(const vt_system *s, const struct vt_io_opts *opts, const char *const *taken, const char *path)
+{
+  if (!opts || opts->ncolumns == 0) return 0;
+  if (opts->ncolumns < 0 || !opts->columns)
+    return vt_error(VT_EINVAL, "writing %s: bad column list", path);
+  for (int c = 0; c < opts->ncolumns; c++) {
+    const vt_io_column *col = &opts->columns[c];
+    const char *nm = col->name ? col->name : "";
+    size_t len = strlen(nm);
+    int good = len >= 1 && len <= 31 && !isdigit((unsigned char)nm[0]);
+    for (size_t j = 0; j < len; j++)
+      if (!isalnum((unsigned char)nm[j]) && nm[j] != '_') good = 0;
+    if (!good)
+      return vt_error(VT_EINVAL, "writing %s: column name '%.40s' must be 1 to 31 letters, digits or '_', "
+                      "not starting with a digit", path, nm);
+    if (col->k < 1 || col->k > 9)
+      return vt_error(VT_EINVAL, "writing %s: column %s has %d values per particle (1 to 9)", path, nm, col->k);
+    if (!col->data) return vt_error(VT_EINVAL, "writing %s: column %s has no data", path, nm);
+    for (int q = 0; taken && taken[q]; q++)
+      if (strcasecmp(taken[q], nm) == 0)
+        return vt_error(VT_EINVAL, "writing %s: column name '%s' is one the writer already uses", path, nm);
+    for (int q = 0; q < c; q++)
+      if (strcasecmp(opts->columns[q].name, nm) == 0)
+        return vt_error(VT_EINVAL, "writing %s: column '%s' given twice", path, nm);
+    for (size_t i = 0; i < s->n * (size_t)col->k; i++)
+      if (!isfinite(col->data[i]))
+        return vt_error(VT_EINVAL, "writing %s: column %s, particle %zu: value %g is not finite", path, nm,
+                        i / (size_t)col->k + 1, col->data[i]);
+  }
   return 0;
 }

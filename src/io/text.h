@@ -86,9 +86,23 @@ int vt_io_apply_diameters(vt_system *s, const struct vt_io_opts *opts, int have,
 int vt_dump_read_frame(vt_lines *r, const struct vt_io_opts *opts, int skip, vt_system **out,
                        double *step, double *time);
 int vt_dump_write_frame(FILE *fp, const vt_system *s, double step, const double *time);
+/* The same with writing options (extra columns; opts may be NULL). Positions
+ * are written wrapped into [0, L) (vt_io_wrapped). */
+int vt_dump_write_frame_opts(FILE *fp, const vt_system *s, double step, const double *time,
+                             const struct vt_io_opts *opts);
 int vt_xyz_read_frame(vt_lines *r, const struct vt_io_opts *opts, int skip, vt_system **out,
                       double *step, double *time);
 int vt_xyz_write_frame(FILE *fp, const vt_system *s, const double *step, const double *time);
+/* The same with writing options (species names, extra columns). */
+int vt_xyz_write_frame_opts(FILE *fp, const vt_system *s, const double *step, const double *time,
+                            const struct vt_io_opts *opts);
+
+/* Species names for writing: names[t-1] for every type (opts->species or
+ * the element defaults), checked; VT_EINVAL naming `path` when bad. */
+int vt_io_species_names(const struct vt_io_opts *opts, int ntypes, const char *path, const char *names[]);
+/* Check opts' extra columns against s (names, counts, finite values) and the
+ * writer's own column names `taken` (NULL-terminated). */
+int vt_io_check_columns(const vt_system *s, const struct vt_io_opts *opts, const char *const *taken, const char *path);
 
 /* Read frame opts->frame (0-based; -1 the last) of a multi-frame text file
  * with one of the frame readers above. */

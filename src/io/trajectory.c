@@ -167,11 +167,12 @@ int vt_trajectory_write(vt_trajectory *t, const vt_system *s, double step, doubl
   if (t->err) return vt_error(t->err, "trajectory %s: an earlier write failed", t->path);
   if (!isfinite(step) || !isfinite(time))
     return vt_error(VT_EINVAL, "trajectory %s: step and time must be finite", t->path);
-  if (what & ~(unsigned)(VT_FRAME_VELOCITIES | VT_FRAME_DIAMETERS))
+  if (what & ~(unsigned)(VT_FRAME_VELOCITIES | VT_FRAME_DIAMETERS | VT_FRAME_TIME))
     return vt_error(VT_EINVAL, "trajectory %s: unknown frame fields %#x", t->path, what);
-  int rc;
+  int rc, given_time = (what & VT_FRAME_TIME) != 0;
+  what &= ~(unsigned)VT_FRAME_TIME;
   if (t->fmt == T_DUMP) {
-    rc = vt_dump_write_frame(t->w.fp, s, step, &time);
+    rc = vt_dump_write_frame(t->w.fp, s, step, given_time ? &time : NULL);
   } else if (t->fmt == T_XYZ) {
     rc = vt_xyz_write_frame(t->w.fp, s, &step, &time);
   } else {

@@ -3,10 +3,15 @@
  * Properties=name:type:count:..., pbc="T T T", Time=, Step=, and vitrum's
  * own vitrum_mass_rule=), then N lines of columns as Properties says.
  *
- * Written: Properties=species:S:1:pos:R:3:image:I:3:velo:R:3:radius:R:1:mass:R:1,
- * species being the type number, radius = sigma/2 (exact in binary).
- * Read: species (type numbers 1..16, or names mapped to types 1, 2, ... in
- * order of first appearance; not both), type:I:1, id:I:1 (orders the
+ * Written: Properties=species:S:1:pos:R:3:image:I:3:velo:R:3:radius:R:1:mass:R:1
+ * followed by any extra per-atom columns (name:R:k), species being a name
+ * per type (by default the chemical symbol whose atomic number is the type:
+ * H, He, ...; ASE insists on chemical symbols), radius = sigma/2 (exact in
+ * binary), positions wrapped into the box; vitrum_types="H He" lists the
+ * names of types 1, 2, ... so the types read back as written.
+ * Read: species (type numbers 1..16, or names: by vitrum_types when given,
+ * else mapped to types 1, 2, ... in order of first appearance; numbers and
+ * names not mixed), type:I:1, id:I:1 (orders the
  * particles; ids 1..N), pos, image, velo or velocities, radius or diameter,
  * mass or masses; other properties are skipped. A plain XYZ line
  * "species x y z" is read when Properties is absent. The box must be given
@@ -124,7 +129,8 @@ int vt_xyz_read_frame(vt_lines *r, const vt_io_opts *opts, int skip, vt_system *
   p.at[P_POS] = 1;
   p.ncols = 4;
   double box[3] = {0, 0, 0}, origin[3] = {0, 0, 0};
-  int have_box = 0, rule = -1;
+  int have_box = 0, rule = -1, ntypenames = 0;
+  char typenames[VT_MAX_SPECIES][32];
   char *cur = r->buf, *key, *val;
   while ((rc = next_pair(&cur, &key, &val)) == 1) {
     if (!val) continue;
@@ -164,6 +170,14 @@ int vt_xyz_read_frame(vt_lines *r, const vt_io_opts *opts, int skip, vt_system *
       if ((rc = vt_lines_double(r, val, "Time", time))) return rc;
     } else if (strcasecmp(key, "Step") == 0 || strcasecmp(key, "Timestep") == 0) {
       if ((rc = vt_lines_double(r, val, "Step", step))) return rc;
+    } else if (strcmp(key, "vitrum_types") == 0) {
+      char *save = NULL, *tk;
+      ntypenames = 0;
+      for (tk = strtok_r(val, " \t", &save); tk; tk = strtok_r(NULL, " \t", &save)) {
+        if (ntypenames == VT_MAX_SPECIES) return vt_lines_error(r, "vitrum_types names more than %d types", VT_MAX_SPECIES);
+        if (strlen(tk) > 31) return vt_lines_error(r, "vitrum_types: name '%.40s' is too long", tk);
+        snprintf(typenames[ntypenames++], sizeof typenames[0], "%s", tk);
+      }
     } else if (strcmp(key, "vitrum_mass_rule") == 0) {
       for (int k = 0; k < 4; k++) if (strcmp(val, rule_names[k]) == 0) rule = k;
       if (rule < 0) return vt_lines_error(r, "unknown vitrum_mass_rule '%.30s'", val);
@@ -214,6 +228,11 @@ int vt_xyz_read_frame(vt_lines *r, const vt_io_opts *opts, int skip, vt_system *
       if (isnum) {
         if (v < 1 || v > VT_MAX_SPECIES) { rc = vt_lines_error(r, "species %ld is outside 1..%d", v, VT_MAX_SPECIES); goto fail; }
         s->type[i] = (int)v;
+      } else if (ntypenames > 0) {
+        int q;
+        for (q = 0; q < ntypenames; q++) if (strncmp(typenames[q], sp, 31) == 0) break;
+        if (q == ntypenames) { rc = vt_lines_error(r, "species '%.30s' is not in vitrum_types", sp); goto fail; }
+        s->type[i] = q + 1;
       } else {
         int q;
         for (q = 0; q < nnames; q++) if (strncmp(names[q], sp, 31) == 0) break;
@@ -240,7 +259,7 @@ int vt_xyz_read_frame(vt_lines *r, const vt_io_opts *opts, int skip, vt_system *
         (rc = vt_lines_positive(r, t[p.at[P_DIAM]], "diameter", 1.0, &s->sigma[i]))) goto fail;
     if (p.at[P_MASS] >= 0 && (rc = vt_lines_positive(r, t[p.at[P_MASS]], "mass", 1.0, &s->mass[i]))) goto fail;
   }
-  if ((rc = vt_io_wrap(s, origin, r->path)) || (rc = vt_io_set_ntypes(s, 0, r->path)) ||
+  if ((rc = vt_io_wrap(s, origin, r->path)) || (rc = vt_io_set_ntypes(s, ntypenames, r->path)) ||
       (rc = vt_io_apply_diameters(s, opts, p.at[P_RADIUS] >= 0 || p.at[P_DIAM] >= 0, r->path)))
     goto fail;
   if (p.at[P_MASS] >= 0) {
@@ -268,30 +287,65 @@ int vt_xyz_read(const char *path, const vt_io_opts *opts, vt_system **out)
   return vt_io_read_frames(path, opts, vt_xyz_read_frame, out);
 }
 
-int vt_xyz_write_frame(FILE *fp, const vt_system *s, const double *step, const double *time)
+static const char *const written[] = {
+  "species", "pos", "image", "velo", "radius", "mass", "type", "id", "velocities", "diameter", "masses", "Z", NULL
+};
+
+int vt_xyz_write_frame_opts(FILE *fp, const vt_system *s, const double *step, const double *time, const vt_io_opts *opts)
 {
-  int rule = s->mass_rule >= 0 && s->mass_rule <= 3 ? s->mass_rule : 3;
+  const char *names[VT_MAX_SPECIES];
+  int rule = s->mass_rule >= 0 && s->mass_rule <= 3 ? s->mass_rule : 3, rc;
+  if ((rc = vt_io_species_names(opts, s->ntypes, "xyz", names)) || (rc = vt_io_check_columns(s, opts, written, "xyz")))
+    return rc;
+  int ncol = opts ? opts->ncolumns : 0;
   fprintf(fp, "%zu\nLattice=\"" VT_FMT_EXACT " 0 0 0 " VT_FMT_EXACT " 0 0 0 " VT_FMT_EXACT "\" Origin=\"0 0 0\" "
-          "pbc=\"T T T\" Properties=species:S:1:pos:R:3:image:I:3:velo:R:3:radius:R:1:mass:R:1 vitrum_mass_rule=%s",
-          s->n, s->box[0], s->box[1], s->box[2], rule_names[rule]);
+          "pbc=\"T T T\" Properties=species:S:1:pos:R:3:image:I:3:velo:R:3:radius:R:1:mass:R:1",
+          s->n, s->box[0], s->box[1], s->box[2]);
+  for (int c = 0; c < ncol; c++) fprintf(fp, ":%s:R:%d", opts->columns[c].name, opts->columns[c].k);
+  fprintf(fp, " vitrum_mass_rule=%s vitrum_types=\"", rule_names[rule]);
+  for (int t = 0; t < s->ntypes; t++) fprintf(fp, "%s%s", t ? " " : "", names[t]);
+  fputc('"', fp);
   if (step) fprintf(fp, " Step=" VT_FMT_EXACT, *step);
   if (time) fprintf(fp, " Time=" VT_FMT_EXACT, *time);
   fputc('\n', fp);
   for (size_t i = 0; i < s->n; i++) {
-    const double *x = &s->x[3 * i], *v = &s->v[3 * i];
-    const int *im = &s->image[3 * i];
-    fprintf(fp, "%d " VT_FMT_EXACT " " VT_FMT_EXACT " " VT_FMT_EXACT " %d %d %d " VT_FMT_EXACT " " VT_FMT_EXACT
-            " " VT_FMT_EXACT " " VT_FMT_EXACT " " VT_FMT_EXACT "\n",
-            s->type[i], x[0], x[1], x[2], im[0], im[1], im[2], v[0], v[1], v[2], 0.5 * s->sigma[i], s->mass[i]);
+    const double *v = &s->v[3 * i];
+    double x[3];
+    int im[3];
+    vt_io_wrapped(s, i, x, im);
+    fprintf(fp, "%s " VT_FMT_EXACT " " VT_FMT_EXACT " " VT_FMT_EXACT " %d %d %d " VT_FMT_EXACT " " VT_FMT_EXACT
+            " " VT_FMT_EXACT " " VT_FMT_EXACT " " VT_FMT_EXACT,
+            names[s->type[i] - 1], x[0], x[1], x[2], im[0], im[1], im[2], v[0], v[1], v[2], 0.5 * s->sigma[i], s->mass[i]);
+    for (int c = 0; c < ncol; c++) {
+      const vt_io_column *col = &opts->columns[c];
+      for (int q = 0; q < col->k; q++) fprintf(fp, " " VT_FMT_EXACT, col->data[(size_t)col->k * i + q]);
+    }
+    fputc('\n', fp);
   }
   return ferror(fp) ? vt_error(VT_EIO, "write error") : 0;
 }
 
+int vt_xyz_write_frame(FILE *fp, const vt_system *s, const double *step, const double *time)
+{
+  return vt_xyz_write_frame_opts(fp, s, step, time, NULL);
+}
+
+int vt_xyz_write_opts(const vt_system *s, const char *path, const vt_io_opts *opts)
+{
+  const char *names[VT_MAX_SPECIES];
+  int rc;
+  if ((rc = vt_io_species_names(opts, s->ntypes, path, names)) || (rc = vt_io_check_columns(s, opts, written, path)))
+    return rc;
+  vt_wfile w;
+  if ((rc = vt_wfile_open(&w, path))) return rc;
+  if ((rc = vt_xyz_write_frame_opts(w.fp, s, NULL, NULL, opts))) {
+    vt_wfile_abort(&w);
+    return rc;
+  }
+  return vt_wfile_commit(&w);
+}
+
 int vt_xyz_write(const vt_system *s, const char *path)
 {
-  vt_wfile w;
-  int rc = vt_wfile_open(&w, path);
-  if (rc) return rc;
-  vt_xyz_write_frame(w.fp, s, NULL, NULL);
-  return vt_wfile_commit(&w);
+  return vt_xyz_write_opts(s, path, NULL);
 }

@@ -8,12 +8,12 @@
 static void check_io_opts(lua_State *L, int idx, const char *fname, int reading, vt_io_opts *o)
 {
   static const char *const known_r[] = {"format", "diameters", "frame", NULL};
-  static const char *const known_w[] = {"format", NULL};
+  static const char *const known_w[] = {"format", "species", "columns", "atom_style", NULL};
   memset(o, 0, sizeof *o);
   if (lua_isnoneornil(L, idx)) return;
   vtl_checkopts(L, idx, fname, reading ? known_r : known_w);
   o->format = vtl_optstring_field(L, idx, "format", NULL);
-  if (!reading) return;
+  if (!reading) return;  /* the write options: check_write_opts */
   lua_getfield(L, idx, "diameters");
   if (!lua_isnil(L, -1)) {
     if (!lua_istable(L, -1)) luaL_error(L, "%s: diameters must be a list of per-type diameters", fname);
@@ -46,13 +46,87 @@ static int l_read(lua_State *L)
   return 1;
 }
 
-/* vt.write(s, path [, {format=}]) */
+/* The write options species= (list of names per type), atom_style= and
+ * columns= ({name = vt.array or table, ...}: n values, or n rows of k).
+ * Strings stay alive in the options table; column data is copied into
+ * userdata left on the stack (collected after the call). */
+static void check_write_opts(lua_State *L, int idx, size_t n, vt_io_opts *o)
+{
+  if (lua_isnoneornil(L, idx)) return;
+  o->atom_style = vtl_optstring_field(L, idx, "atom_style", NULL);
+  lua_getfield(L, idx, "species");
+  if (!lua_isnil(L, -1)) {
+    if (!lua_istable(L, -1)) luaL_error(L, "vt.write: species must be a list of names, one per type (got %s)", luaL_typename(L, -1));
+    lua_Integer ns = luaL_len(L, -1);
+    if (ns > VT_MAX_SPECIES) luaL_error(L, "vt.write: %d species names; at most %d types", (int)ns, VT_MAX_SPECIES);
+    for (lua_Integer t = 1; t <= ns; t++) {
+      if (lua_geti(L, -1, t) != LUA_TSTRING)
+        luaL_error(L, "vt.write: species[%d] must be a string (got %s)", (int)t, luaL_typename(L, -1));
+      o->species[t - 1] = lua_tostring(L, -1);
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+  lua_getfield(L, idx, "columns");
+  if (lua_isnil(L, -1)) { lua_pop(L, 1); return; }
+  if (!lua_istable(L, -1)) luaL_error(L, "vt.write: columns must be a table {name = values, ...} (got %s)", luaL_typename(L, -1));
+  int ct = lua_gettop(L);
+  /* names in sorted order: the file does not depend on table order */
+  lua_newtable(L);
+  int names = lua_gettop(L), nc = 0;
+  lua_pushnil(L);
+  while (lua_next(L, ct)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "vt.write: columns: names must be strings (got %s)", luaL_typename(L, -1));
+    lua_pushvalue(L, -1);
+    lua_seti(L, names, ++nc);
+  }
+  lua_getglobal(L, "table");
+  lua_getfield(L, -1, "sort");
+  lua_pushvalue(L, names);
+  lua_call(L, 1, 0);
+  lua_pop(L, 1);
+  lua_newtable(L);  /* anchors the copied data */
+  int anchor = lua_gettop(L);
+  vt_io_column *cols = lua_newuserdatauv(L, (nc ? nc : 1) * sizeof *cols, 0);
+  for (int c = 0; c < nc; c++) {
+    lua_geti(L, names, c + 1);
+    const char *nm = lua_tostring(L, -1);  /* anchored in `names` */
+    lua_pushvalue(L, -1);
+    lua_gettable(L, ct);
+    size_t k = 1;
+    vt_array *a = vtl_toarray_opt(L, -1);
+    if (a) k = a->k;
+    else if (lua_istable(L, -1)) {
+      if (lua_geti(L, -1, 1) == LUA_TTABLE) k = (size_t)luaL_len(L, -1);
+      lua_pop(L, 1);
+    }
+    if (k < 1 || k > 9) luaL_error(L, "vt.write: column %s has %d values per particle (1 to 9)", nm, (int)k);
+    char what[64];
+    snprintf(what, sizeof what, "vt.write: column %s", nm);
+    double *tmp = vtl_checkmatrix(L, -1, n, k, what);
+    double *keep = lua_newuserdatauv(L, n * k * sizeof(double) + 1, 0);
+    memcpy(keep, tmp, n * k * sizeof(double));
+    free(tmp);
+    lua_seti(L, anchor, c + 1);
+    lua_pop(L, 2);
+    cols[c].name = nm;
+    cols[c].k = (int)k;
+    cols[c].data = keep;
+  }
+  /* `names`, `anchor` and `cols` stay on the stack until l_write returns */
+  o->ncolumns = nc;
+  o->columns = cols;
+}
+
+/* vt.write(s, path [, {format=, species=, atom_style=, columns=}]) */
 static int l_write(lua_State *L)
 {
   vt_system *s = vtl_checksystem(L, 1);
   const char *path = luaL_checkstring(L, 2);
   vt_io_opts o;
   check_io_opts(L, 3, "vt.write", 0, &o);
+  check_write_opts(L, 3, s->n, &o);
   vtl_check(L, vt_io_write(s, path, &o));
   return 0;
 }

@@ -191,11 +191,20 @@ static int read_schedule(lua_State *L, int idx, vt_schedule *sc, run_ctx *c)
   return rc;
 }
 
+/* md:reset(): abandon a pending (interrupted or restored) run */
+static int md_reset(lua_State *L)
+{
+  vt_md_abandon(md_with_system(L, 1));
+  return 0;
+}
+
 static int md_run(lua_State *L)
 {
-  static const char *const known[] = {"steps", "T", "every", "observe", "observers", "checkpoint", "progress", NULL};
+  static const char *const known[] = {"steps", "T", "every", "observe", "observers", "checkpoint", "progress",
+                                      "resume", NULL};
   vt_md *md = md_with_system(L, 1);
   vtl_checkopts(L, 2, "md:run", known);
+  if (!vtl_optboolean_field(L, 2, "resume", 1)) vt_md_abandon(md);
   lua_settop(L, 2);
   run_ctx c = {L, 0, 0, 0, 0};
   lua_getiuservalue(L, 1, 1);                          /* md, opts, s */
@@ -349,7 +358,7 @@ int vtl_open_md(lua_State *L)
     {"__tostring", md_tostring}, {NULL, NULL}
   };
   static const luaL_Reg methods[] = {
-    {"run", md_run}, {"conserved", md_conserved}, {"checkpoint", md_checkpoint}, {NULL, NULL}
+    {"run", md_run}, {"conserved", md_conserved}, {"checkpoint", md_checkpoint}, {"reset", md_reset}, {NULL, NULL}
   };
   vtl_newclass(L, VTL_MD, meta, methods);
   lua_pushcfunction(L, md_new);

@@ -23,7 +23,7 @@ vt_system **vtl_pushsystem(lua_State *L, vt_system *s)
 
 /* vt.system{ n=, density= | box={Lx,Ly,Lz}, species={{fraction=, diameter=, mass=}, ...}
  *            | diameters={law="power", exponent=, min=, max=},
- *            mass="volume"|"equal"|"species", init="random"|"lattice"|"none", seed=,
+ *            mass="volume"|"equal"|"species", init="lattice" (default)|"random"|"none", seed=,
  *            potential=, skin= } */
 static int l_new(lua_State *L)
 {
@@ -93,7 +93,7 @@ static int l_new(lua_State *L)
   if (per_species_mass && sp.mass_rule != VT_MASS_SPECIES)
     return luaL_error(L, "vt.system: per-species masses were given but mass='%s'", massrule);
 
-  const char *init = vtl_optstring_field(L, 1, "init", "random");
+  const char *init = vtl_optstring_field(L, 1, "init", "lattice");
   if (strcmp(init, "random") == 0) sp.init = VT_INIT_RANDOM;
   else if (strcmp(init, "lattice") == 0) sp.init = VT_INIT_LATTICE;
   else if (strcmp(init, "none") == 0) sp.init = VT_INIT_NONE;
@@ -148,7 +148,22 @@ static void push_vec1(lua_State *L, const double *src, size_t n)
   vtl_pusharray(L, a);
 }
 
-static int s_positions(lua_State *L) { vt_system *s = vtl_checksystem(L, 1); push_vec3(L, s->x, s->n); return 1; }
+/* Positions wrapped into [0, L) and images to match (vt_io_wrapped): the
+ * core lets positions drift out of the box between neighbor-list builds. */
+static void push_wrapped(lua_State *L, const vt_system *s, int images)
+{
+  vt_array *a = vt_array_alloc(s->n, 3);
+  if (!a) { luaL_error(L, "out of memory"); return; }
+  for (size_t i = 0; i < s->n; i++) {
+    double x[3];
+    int im[3];
+    vt_io_wrapped(s, i, x, im);
+    for (int k = 0; k < 3; k++) a->data[3 * i + k] = images ? im[k] : x[k];
+  }
+  vtl_pusharray(L, a);
+}
+
+static int s_positions(lua_State *L) { push_wrapped(L, vtl_checksystem(L, 1), 0); return 1; }
 static int s_velocities(lua_State *L) { vt_system *s = vtl_checksystem(L, 1); push_vec3(L, s->v, s->n); return 1; }
 static int s_diameters(lua_State *L) { vt_system *s = vtl_checksystem(L, 1); push_vec1(L, s->sigma, s->n); return 1; }
 static int s_masses(lua_State *L) { vt_system *s = vtl_checksystem(L, 1); push_vec1(L, s->mass, s->n); return 1; }
@@ -163,15 +178,7 @@ static int s_unwrapped(lua_State *L)
   return 1;
 }
 
-static int s_images(lua_State *L)
-{
-  vt_system *s = vtl_checksystem(L, 1);
-  vt_array *a = vt_array_alloc(s->n, 3);
-  if (!a) return luaL_error(L, "out of memory");
-  for (size_t i = 0; i < 3 * s->n; i++) a->data[i] = s->image[i];
-  vtl_pusharray(L, a);
-  return 1;
-}
+static int s_images(lua_State *L) { push_wrapped(L, vtl_checksystem(L, 1), 1); return 1; }
 
 static int s_types(lua_State *L)
 {

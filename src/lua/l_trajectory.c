@@ -101,6 +101,7 @@ static int t_write(lua_State *L)
     if (vtl_optboolean_field(L, 3, "diameters", 0)) what |= VT_FRAME_DIAMETERS;
   }
   if (!have_time) time = step;
+  else what |= VT_FRAME_TIME;
   vtl_check(L, vt_trajectory_write(u->t, s, step, time, what));
   return 0;
 }

@@ -3,7 +3,7 @@ libvitrum_lua_la_SOURCES += src/lua/lvitrum.c src/lua/l_array.c src/lua/l_potent
 	src/lua/l_homogenize.c src/lua/l_stats.c
 EXTRA_DIST += src/lua/lvitrum.h src/lua/bindings.inc
 
-luavitrum_DATA += lua/vitrum/output.lua lua/vitrum/vhg.lua lua/vitrum/ramp.lua
+luavitrum_DATA += lua/vitrum/output.lua lua/vitrum/vhg.lua lua/vitrum/ramp.lua lua/vitrum/help.lua
 
 TESTS += t/lua_system.lua t/lua_array.lua t/lua_ramp.lua
 EXTRA_DIST += t/lua_system.lua t/lua_array.lua t/lua_ramp.lua
@@ -13,9 +13,9 @@ EXTRA_DIST += t/lua_voronoi.lua
 libvitrum_lua_la_SOURCES += src/lua/l_hessian.c
 TESTS += t/lua_hessian.lua
 EXTRA_DIST += t/lua_hessian.lua
-libvitrum_lua_la_SOURCES += src/lua/l_io.c src/lua/l_trajectory.c
-TESTS += t/lua_io.lua
-EXTRA_DIST += t/lua_io.lua
+libvitrum_lua_la_SOURCES += src/lua/l_io.c src/lua/l_trajectory.c src/lua/l_h5md.c
+TESTS += t/lua_io.lua t/lua_clients.lua t/lua_docs.lua t/lua_h5md.lua
+EXTRA_DIST += t/lua_io.lua t/lua_clients.lua t/lua_docs.lua t/lua_h5md.lua
 libvitrum_lua_la_SOURCES += src/lua/l_minimize.c
 TESTS += t/lua_minimize.lua t/lua_newton.lua t/lua_vhg.lua
 EXTRA_DIST += t/lua_minimize.lua t/lua_newton.lua t/lua_vhg.lua

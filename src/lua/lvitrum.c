@@ -40,10 +40,30 @@ void vtl_newclass(lua_State *L, const char *name, const luaL_Reg *meta, const lu
   lua_pop(L, 1);
 }
 
+/* The function whose options table was checked last, so that the field
+ * getters can name it in their errors ("md:run: argument 'T' ..."). */
+static struct { const void *table; char fname[64]; } last_opts;
+
+/* "fname: " for the options table at idx, or the calling function's name. */
+static const char *opts_owner(lua_State *L, int idx, char *buf, size_t size)
+{
+  if (lua_topointer(L, idx) == last_opts.table && last_opts.fname[0]) {
+    snprintf(buf, size, "%s: ", last_opts.fname);
+    return buf;
+  }
+  lua_Debug ar;
+  if (lua_getstack(L, 0, &ar) && lua_getinfo(L, "n", &ar) && ar.name) snprintf(buf, size, "%s: ", ar.name);
+  else buf[0] = '\0';
+  return buf;
+}
+
 void vtl_checkopts(lua_State *L, int idx, const char *fname, const char *const *known)
 {
   idx = lua_absindex(L, idx);
-  luaL_checktype(L, idx, LUA_TTABLE);
+  if (lua_type(L, idx) != LUA_TTABLE)
+    luaL_error(L, "%s: expected a table of named arguments, got %s", fname, luaL_typename(L, idx));
+  last_opts.table = lua_topointer(L, idx);
+  snprintf(last_opts.fname, sizeof last_opts.fname, "%s", fname);
   lua_pushnil(L);
   while (lua_next(L, idx)) {
     lua_pop(L, 1);
@@ -63,14 +83,25 @@ void vtl_checkopts(lua_State *L, int idx, const char *fname, const char *const *
   }
 }
 
+/* A string is not a number here: n = "500" is refused, not coerced. */
+static const char *got(lua_State *L, char *buf, size_t size)
+{
+  if (lua_type(L, -1) == LUA_TSTRING) snprintf(buf, size, "the string \"%.20s\"", lua_tostring(L, -1));
+  else snprintf(buf, size, "%s", luaL_typename(L, -1));
+  return buf;
+}
+
 double vtl_optnumber_field(lua_State *L, int idx, const char *key, double def)
 {
+  idx = lua_absindex(L, idx);
   lua_getfield(L, idx, key);
   double v = def;
   if (!lua_isnil(L, -1)) {
-    int isnum;
-    v = lua_tonumberx(L, -1, &isnum);
-    if (!isnum) luaL_error(L, "argument '%s' must be a number (got %s)", key, luaL_typename(L, -1));
+    char who[80], what[48];
+    if (lua_type(L, -1) != LUA_TNUMBER)
+      luaL_error(L, "%sargument '%s' must be a number (got %s)", opts_owner(L, idx, who, sizeof who), key,
+                 got(L, what, sizeof what));
+    v = lua_tonumber(L, -1);
   }
   lua_pop(L, 1);
   return v;
@@ -78,13 +109,16 @@ double vtl_optnumber_field(lua_State *L, int idx, const char *key, double def)
 
 lua_Integer vtl_optinteger_field(lua_State *L, int idx, const char *key, lua_Integer def)
 {
+  idx = lua_absindex(L, idx);
   lua_getfield(L, idx, key);
   lua_Integer v = def;
   if (!lua_isnil(L, -1)) {
-    int isnum;
-    v = lua_tointegerx(L, -1, &isnum);
-    if (!isnum) luaL_error(L, "argument '%s' must be an integer (got %s)", key,
-                           lua_isnumber(L, -1) ? "a non-integer number" : luaL_typename(L, -1));
+    char who[80], what[48];
+    int isnum = 0;
+    if (lua_type(L, -1) == LUA_TNUMBER) v = lua_tointegerx(L, -1, &isnum);
+    if (!isnum)
+      luaL_error(L, "%sargument '%s' must be an integer (got %s)", opts_owner(L, idx, who, sizeof who), key,
+                 lua_type(L, -1) == LUA_TNUMBER ? "a non-integer number" : got(L, what, sizeof what));
   }
   lua_pop(L, 1);
   return v;
@@ -92,10 +126,14 @@ lua_Integer vtl_optinteger_field(lua_State *L, int idx, const char *key, lua_Int
 
 const char *vtl_optstring_field(lua_State *L, int idx, const char *key, const char *def)
 {
+  idx = lua_absindex(L, idx);
   lua_getfield(L, idx, key);
   const char *v = def;
   if (!lua_isnil(L, -1)) {
-    if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "argument '%s' must be a string (got %s)", key, luaL_typename(L, -1));
+    char who[80];
+    if (lua_type(L, -1) != LUA_TSTRING)
+      luaL_error(L, "%sargument '%s' must be a string (got %s)", opts_owner(L, idx, who, sizeof who), key,
+                 luaL_typename(L, -1));
     v = lua_tostring(L, -1);  /* still anchored in the options table */
   }
   lua_pop(L, 1);
@@ -104,10 +142,14 @@ const char *vtl_optstring_field(lua_State *L, int idx, const char *key, const ch
 
 int vtl_optboolean_field(lua_State *L, int idx, const char *key, int def)
 {
+  idx = lua_absindex(L, idx);
   lua_getfield(L, idx, key);
   int v = def;
   if (!lua_isnil(L, -1)) {
-    if (!lua_isboolean(L, -1)) luaL_error(L, "argument '%s' must be a boolean (got %s)", key, luaL_typename(L, -1));
+    char who[80];
+    if (!lua_isboolean(L, -1))
+      luaL_error(L, "%sargument '%s' must be a boolean (got %s)", opts_owner(L, idx, who, sizeof who), key,
+                 luaL_typename(L, -1));
     v = lua_toboolean(L, -1);
   }
   lua_pop(L, 1);
@@ -216,5 +258,8 @@ int vtl_open(lua_State *L)
 #include "lua/bindings.inc"
 #undef VTL_BINDING
   register_preload(L);
+  /* vt.help from the pure-Lua module (loaded lazily: it needs vt) */
+  if (luaL_dostring(L, "return function(...) return require('vitrum.help')(...) end")) lua_error(L);
+  lua_setfield(L, -2, "help");
   return 1;
 }

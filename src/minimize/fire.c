@@ -8,7 +8,7 @@
  *     minimization in atomistic simulations and its implementation in
  *     LAMMPS", Comput. Mater. Sci. 175, 109584 (2020), Algorithm 2, step for
  *     step as LAMMPS `min_style fire` (src/min_fire.cpp) does it, with its
- *     defaults (MODELS.md section 8): semi-implicit Euler, N_delay = 20,
+ *     defaults (doc/models.md section 8): semi-implicit Euler, N_delay = 20,
  *     f_inc = 1.1, f_dec = 0.5, alpha_start = 0.25, f_alpha = 0.99,
  *     dt_max = 10 dt, dt_min = 0.02 dt, half step back on P <= 0 (never
  *     longer than half the move actually made: see fire_iterate), no dt/alpha

@@ -11,7 +11,7 @@
  * Algorithms (citations in each file):
  *   vt_minimizer_fire2     FIRE 2.0 (Guenole et al., Comput. Mater. Sci. 175,
  *                          109584 (2020)) with the defaults of LAMMPS
- *                          `min_style fire` (MODELS.md section 8)
+ *                          `min_style fire` (doc/models.md section 8)
  *   vt_minimizer_fire      the original FIRE (Bitzek et al., PRL 97, 170201
  *                          (2006)) with its standard parameters
  *   vt_minimizer_cg        nonlinear conjugate gradient, Polak-Ribiere+, with

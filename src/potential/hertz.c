@@ -1,11 +1,11 @@
 /* hertz: soft repulsive spheres with a Hertzian (alpha = 5/2) or, more
- * generally, power-law contact (MODELS.md section 5):
+ * generally, power-law contact (doc/models.md section 5):
  *
  *   phi(r) = (eps / alpha) (1 - r / sigma_ij)^alpha   for r < sigma_ij,   0 beyond,
  *
  * with additive sigma_ij = (si + sj)/2 from per-particle diameters.
  *
- * Prefactor convention (NOT pinned down in MODELS.md 5): eps/alpha, i.e.
+ * Prefactor convention (NOT pinned down in doc/models.md 5): eps/alpha, i.e.
  * 2 eps/5 for Hertz and eps/2 for harmonic spheres (alpha = 2), as in the
  * jamming literature (O'Hern et al., PRE 68, 011306 (2003)); the contact
  * force is then eps/sigma_ij (1 - r/sigma_ij)^(alpha-1). For the other
@@ -14,7 +14,7 @@
  * Smoothness at contact: phi, phi' and phi'' vanish continuously for
  * alpha > 2 (phi''' diverges like (1 - x)^(alpha-3)); alpha = 2 leaves a
  * jump of eps/sigma_ij^2 in phi''. Because phi = e(r / sigma_ij), dU/dsi
- * follows from the radial derivatives (MODELS.md 1.3).
+ * follows from the radial derivatives (doc/models.md 1.3).
  *
  * Parameters: epsilon (default 1), alpha (default 2.5, in [2, 10]). */
 #include "potential/kernel.h"

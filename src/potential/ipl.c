@@ -3,19 +3,19 @@
  *   phi(r) = eps [ (lambda_ij / r)^n + sum_{l=0..q} c_2l (r / lambda_ij)^(2l) ]   for r < x_c lambda_ij,
  *
  * 0 beyond; the c_2l make phi and its first q derivatives vanish at x_c and
- * are solved at construction (support.c). Two families (MODELS.md 3):
+ * are solved at construction (support.c). Two families (doc/models.md 3):
  *
  * - preset "lerner" (the default): the binary IPL of Lerner, J. Non-Cryst.
  *   Solids 522, 119570 (2019), Kapteijns/Bouchbinder/Lerner and Rainone et
  *   al.: n = 10, x_c = 1.48, q = 3, lambda_ij by particle TYPE (lambda_ss =
- *   1, lambda_sl = 1.18, lambda_ll = 1.4), MODELS.md 3.1. n, x_c and q are
- *   from memory in MODELS.md (see its section 10), hence parameters.
+ *   1, lambda_sl = 1.18, lambda_ll = 1.4), doc/models.md 3.1. n, x_c and q are
+ *   from memory in doc/models.md (see its section 10), hence parameters.
  * - preset "nbc": the polydisperse soft spheres of Ninarello, Berthier and
- *   Coslovich, PRX 7, 021039 (2017), MODELS.md 3.2: n = 12, x_c = 1.25,
+ *   Coslovich, PRX 7, 021039 (2017), doc/models.md 3.2: n = 12, x_c = 1.25,
  *   q = 2, lambda_ij = sigma_ij from per-particle diameters with the
  *   non-additive rule sigma_ij = (si+sj)/2 (1 - eps_na |si - sj|), eps_na =
  *   0.2. The whole function is then e(r / sigma_ij) (cutoff included), so
- *   dU/dsigma_i follows from the radial derivatives (MODELS.md 1.3).
+ *   dU/dsigma_i follows from the radial derivatives (doc/models.md 1.3).
  *
  * Parameters: preset ("lerner" | "nbc"), n, xc, q, epsilon, mixing ("types":
  * lambda from the type table; "additive" or "nbc": from diameters),

@@ -10,11 +10,11 @@
  * shifted-force form C1 at the cutoff: the model is not meant for quantities
  * needing a continuous curvature there (use lj_smooth, pss or ipl).
  *
- * Presets (MODELS.md 4):
+ * Presets (doc/models.md 4):
  * - "ka": Kob-Andersen 80:20 binary, PRE 51, 4626 (1995): eps AA, AB, BB =
- *   1, 1.5, 0.5; sigma = 1, 0.8, 0.88; cutoff 2.5 sigma_ab (MODELS.md 4.1).
+ *   1, 1.5, 0.5; sigma = 1, 0.8, 0.88; cutoff 2.5 sigma_ab (doc/models.md 4.1).
  * - "mblj": the "modified binary LJ" of Kapteijns et al. (2021), NOT pinned
- *   down in MODELS.md 4.2; the best-supported reading is Toxvaerd, Pedersen,
+ *   down in doc/models.md 4.2; the best-supported reading is Toxvaerd, Pedersen,
  *   Schroder and Dyre, J. Chem. Phys. 130, 224501 (2009): KA parameters, but
  *   AA and BB truncated and shifted at their minimum 2^(1/6) sigma (WCA,
  *   purely repulsive) while AB keeps the full LJ to 2.5 sigma_AB.

@@ -1,11 +1,11 @@
 /* lj_smooth: Lennard-Jones with the force smoothing of LAMMPS
  * `pair_style lj/smooth` between inner*sigma_ij and outer*sigma_ij and the
- * energy shift of `pair_modify shift yes` (the WAHNs model of [VHG]; MODELS.md
+ * energy shift of `pair_modify shift yes` (the WAHNs model of [VHG]; doc/models.md
  * section 1). sigma_ij comes from per-particle diameters, additive by default
  * or with the non-additive rule of Ninarello, Berthier and Coslovich,
- * PRX 7, 021039 (2017) (MODELS.md section 7).
+ * PRX 7, 021039 (2017) (doc/models.md section 7).
  *
- * smoothing="nbc" selects instead the even-polynomial smoothing of MODELS.md
+ * smoothing="nbc" selects instead the even-polynomial smoothing of doc/models.md
  * 7(a) (the NBC recipe applied to LJ, a candidate for the polydisperse
  * smoothed LJ of VHG Appendix B):
  *   u = eps [4 (x^-12 - x^-6) + c0 + c2 x^2 + c4 x^4]  for x = r/sigma_ij < x_c,
@@ -14,7 +14,7 @@
  * (c0 = 0.161960951808, c2 = -0.03880620392448, c4 = 0.0024805046747136 for
  * x_c = 2.5). Its mixing defaults to "nbc" (non-additivity 0.2), the NBC
  * soft-sphere choice; the non-additivity of the LJ variant is not known
- * (MODELS.md 10, item 10), so both are parameters.
+ * (doc/models.md 10, item 9), so both are parameters.
  *
  * Both variants are C2 everywhere (the third derivative jumps at the seams).
  *
@@ -34,7 +34,7 @@ typedef struct {
   double eps, inner, outer;
   int nbc;            /* non-additive NBC mixing */
   int even;           /* smoothing="nbc": even polynomial to outer, no inner region */
-  double e0, e2, e4;  /* its coefficients (MODELS.md 7(a)) */
+  double e0, e2, e4;  /* its coefficients (doc/models.md 7(a)) */
   double nonadd;
   double c0, c1, c2, c3, c4, offset;  /* dimensionless, sigma = eps = 1 */
   double inner2, outer2;              /* squared, in units of sigma_ij^2 */

@@ -136,7 +136,7 @@ void vt_potential_dsigma(const vt_potential *p, double r, double si, double sj, 
 
 /* Helpers for models whose pair energy is e(r / sigma_ij) with additive
  * sigma_ij = (si + sj)/2, cutoffs included: then du/dsi and dw/dsi follow
- * from du and d2u alone (see MODELS.md section 1.3). */
+ * from du and d2u alone (see doc/models.md section 1.3). */
 void vt_dsigma_scale_invariant_additive(double r, double sij, double du, double d2u,
                                         double dsij_dsi, double *du_dsi, double *dw_dsi);
 

@@ -3,7 +3,7 @@
  * arXiv:2008.12011; II: arXiv:2009.08238, PRE 103, 022606 (2021)), with the
  * smoothing form of Karmakar, Lerner, Procaccia and Zylberg: a Lennard-Jones
  * core whose attractive tail is replaced beyond the minimum by a polynomial
- * that reaches zero, with two derivatives, at x_c = r_c 2^(1/6) (MODELS.md
+ * that reaches zero, with two derivatives, at x_c = r_c 2^(1/6) (doc/models.md
  * section 2). With x = r / lambda_ij:
  *
  *   x < x_min = 2^(1/6):  phi = 4 eps [x^-12 - x^-6]
@@ -35,7 +35,7 @@
 
 typedef struct {
   double eps, rc, xc, xmin;
-  double a, b, c0, c2, c4, c6;    /* dimensionless coefficients (MODELS.md 2.2) */
+  double a, b, c0, c2, c4, c6;    /* dimensionless coefficients (doc/models.md 2.2) */
   double xmin2;
   int ntypes;
   vt_type_table lam;               /* lambda_ij by type (1-based) */

@@ -4,14 +4,14 @@
  * The linear systems are at most 9 x 9 and solved once per potential,
  * so accuracy matters more than speed: columns are equilibrated (the PSS
  * system mixes x^-14 and x^6 terms, condition number ~7e6 unscaled for
- * r_c = 1.1, MODELS.md 2.4), the LU factorisation is GSL's, and one step of
+ * r_c = 1.1, doc/models.md 2.4), the LU factorisation is GSL's, and one step of
  * iterative refinement follows. The coefficients are then as accurate as
  * the conditioning of the system allows in double precision (relative
  * errors below kappa * eps, kappa ~ 3e6 after equilibration for the PSS
  * r_c = 1.1 system; a few 1e-12 in practice); the backward error is at round-off
  * level, so the continuity conditions themselves hold to ~1e-16 relative to
  * the size of the terms, which is what matters for the smoothness of the
- * potential (MODELS.md 2.4). */
+ * potential (doc/models.md 2.4). */
 #include "potential/support.h"
 #include "core/error.h"
 #include <gsl/gsl_linalg.h>

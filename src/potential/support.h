@@ -1,6 +1,6 @@
 /* Support for the pair models (internal to libvitrum, not installed):
  * - the coefficients of the polynomial smoothings, solved at construction
- *   time from their continuity conditions (MODELS.md sections 2, 3 and 7).
+ *   time from their continuity conditions (doc/models.md sections 2, 3 and 7).
  *   They are plain functions of the model parameters, exported so the tests
  *   can check them against the published / independently computed tables;
  * - per-type-pair parameter tables (pss, ipl, lj). */
@@ -27,17 +27,17 @@ int vt_smooth_even_poly(int q, double xc, const double *gk, double *c);
 /* k-th derivative of x^p at x (any real p, integer k >= 0). */
 double vt_smooth_dpow(double p, int k, double x);
 
-/* MODELS.md 2.1 (PSS): a, b, c0, c2, c4, c6 of
+/* doc/models.md 2.1 (PSS): a, b, c0, c2, c4, c6 of
  * phi(x) = a x^-12 - b x^-6 + c0 + c2 x^2 + c4 x^4 + c6 x^6 on
  * [2^(1/6), xc] matching LJ value -1, slope 0 and curvature 72 2^(-1/3) at
  * x_min = 2^(1/6) and vanishing with two derivatives at xc. */
 int vt_pss_coefficients(double xc, double coef[6]);
 
-/* MODELS.md 3.1/3.2 (IPL): c[0..q] of x^-n + sum_l c[l] x^(2l), which
+/* doc/models.md 3.1/3.2 (IPL): c[0..q] of x^-n + sum_l c[l] x^(2l), which
  * vanishes with its first q derivatives at xc. */
 int vt_ipl_coefficients(double n, double xc, int q, double *c);
 
-/* MODELS.md 7(a) (NBC-smoothed LJ): c[0..2] of
+/* doc/models.md 7(a) (NBC-smoothed LJ): c[0..2] of
  * 4(x^-12 - x^-6) + c0 + c2 x^2 + c4 x^4, vanishing with two derivatives at xc. */
 int vt_lj_even_coefficients(double xc, double c[3]);
 
