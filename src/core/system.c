@@ -543,6 +543,9 @@ int vt_system_pressure(vt_system *s, int excess, double *p)
   /* the kinetic part from the kinetic energy (as before: 2 KE / 3V) */
   *p = (s->virial[0] + s->virial[1] + s->virial[2]) / (3.0 * V);
   if (!excess) *p += 2.0 * vt_system_kinetic_energy(s) / (3.0 * V);
+  return 0;
+}
+
 /* The box against a model's largest cutoff (the same rule the neighbor
  * list applies at the first evaluation), so that a box too small for the
  * potential is refused where the potential is attached, with the numbers. */
