@@ -41,9 +41,12 @@ static void probe_free(void *st) { free(st); }
 
 static const vt_observer_type probe_type = {"probe", probe_next, probe_sample, NULL, NULL, probe_free};
 
+static long calls[200];
+
 static int stop_at(vt_md *md, long step, double T, void *arg)
 {
   (void)md; (void)T;
+  if (step >= 0 && step < 200) calls[step]++;
   return step == *(long *)arg ? VT_EINTR : 0;
 }
 
@@ -99,13 +102,19 @@ int main(void)
   ok(rc == VT_EINVAL && strstr(vt_errmsg(), "observer"), "a plain checkpoint of the pending run is refused: %s", vt_errmsg());
   stop = -1;
   ok(vt_md_run(md2, &o2) == 0 && md2->step == 70, "resumed to step 70");
+  int once = 1;
+  for (int k = 1; k <= 70; k++) once &= calls[k] == 2;   /* md3's run and md2's */
+  ok(once && calls[0] == 0, "the callback saw every step once per run, step 40 not again on resuming");
   vt_corr *ca = vt_corr_of(a), *cb = vt_corr_of(b);
   size_t n = vt_corr_nlags(ca);
   int same = n == vt_corr_nlags(cb) && n > 5;
   double *va = malloc(n * sizeof *va), *vb = malloc(n * sizeof *vb);
   vt_corr_result(ca, 0, NULL, va, NULL);
   vt_corr_result(cb, 0, NULL, vb, NULL);
-  for (size_t k = 0; same && k < n; k++) same = va[k] == vb[k];
+  for (size_t k = 0; same && k < n; k++) {
+    same = va[k] == vb[k];
+    if (!same) diag("lag %zu: %.17g vs %.17g", k, va[k], vb[k]);
+  }
   ok(same, "interrupted + resumed MSD = uninterrupted, bit for bit (%zu lags)", n);
   ok(vt_md_checkpoint(md2, "/nonexistent/x.vtc") != VT_EINVAL, "after the run, a plain checkpoint is allowed again");
   free(va); free(vb);

@@ -227,7 +227,11 @@ static int correlate(vt_corr *c, const sample *a, const sample *b)
   const int vec = c->p.kind == VT_CORR_FS && !c->p.isotropic;
   memset(c->part, 0, (size_t)nt * MAXCOL * sizeof *c->part);
   int oom = 0;
-#pragma omp parallel num_threads(nt)
+  /* threads only where the work pays for a parallel region (F_s over
+   * vectors); the choice depends on n and the vectors only, so a given
+   * thread count still sums in one fixed order */
+  const int par = vec && (double)n * (double)c->nvec >= 1e5;
+#pragma omp parallel num_threads(nt) if (par)
   {
 #ifdef _OPENMP
     int tid = omp_get_thread_num(), nth = omp_get_num_threads();

@@ -291,7 +291,8 @@ int vt_md_run(vt_md *md, vt_md_run_opts *o)
   if (!obs) return vt_error(VT_ENOMEM, "out of memory");
   if (nobs) memcpy(obs, o->observers, nobs * sizeof *obs);
   callback_state cbs = {o->observe, o->arg, md, o->every, md->run_begin};
-  vt_observer cb = {&callback_type, &cbs, VT_ENERGY, -1, -1, 0, 0.0};
+  /* md->step itself was handled before an interruption, or is the start */
+  vt_observer cb = {&callback_type, &cbs, VT_ENERGY, md->step, -1, 0, 0.0};
   if (o->observe && o->every > 0) obs[nobs++] = &cb;
   if ((rc = load_observers(md, obs, nobs))) { free(obs); return rc; }
   md->run_obs = obs;
@@ -438,6 +439,15 @@ static int nl_restore(vt_system *s, const vt_blob *bl, const char *path)
 int vt_md_checkpoint(vt_md *md, const char *path)
 {
   vt_system *s = md->s;
+  /* Outside a run, the observers of a pending run are out of reach: their
+   * states would be missing from the file (a restored run not yet resumed
+   * still has them as blobs, written through below). Checked before
+   * anything touches the state. */
+  if (!md->run_obs && md->pending && md->run_nsaved > 0 && !md->obs_blobs)
+    return vt_error(VT_EINVAL,
+                    "md: the pending run has %zu observer%s whose state only the run's own checkpoints carry; "
+                    "use md:run's checkpoint= (or finish the run first)",
+                    md->run_nsaved, md->run_nsaved == 1 ? "" : "s");
   /* The state as it is: drifted positions, the neighbor list in use and
    * the forces over it, and the list's build positions (nl_blob), so that
    * the restore continues bit for bit and writing a checkpoint does not
@@ -445,14 +455,6 @@ int vt_md_checkpoint(vt_md *md, const char *path)
    * current, as the next step would compute them. */
   int rc = vt_system_compute(s, 0);
   if (rc) return rc;
-  /* Outside a run, the observers of a pending run are out of reach: their
-   * states would be missing from the file (a restored run not yet resumed
-   * still has them as blobs, written through below). */
-  if (!md->run_obs && md->pending && md->run_nsaved > 0 && !md->obs_blobs)
-    return vt_error(VT_EINVAL,
-                    "md: the pending run has %zu observer%s whose state only the run's own checkpoints carry; "
-                    "use md:run's checkpoint= (or finish the run first)",
-                    md->run_nsaved, md->run_nsaved == 1 ? "" : "s");
   const vt_integrator *g = md->integ;
   int code = type_code(g->type);
   if (!code) return vt_error(VT_EINVAL, "md: integrator %s cannot be checkpointed", g->type->name);
