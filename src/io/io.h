@@ -19,10 +19,12 @@
  *   [0, L) only when it rebuilds its neighbor list; in between they drift
  *   up to half the skin past the box. Text writers wrap on output, and text
  *   readers return positions in [0, L) (as above). The binary formats
- *   (checkpoints, .vtt trajectories) store the state exactly as it is, so
- *   that a resumed run is bit-identical, and their readers accept and
- *   return positions anywhere within one box length of the box,
- *   [-L, 2L) per axis; anything further out is a damaged file
+ *   store the state exactly as it is, and their readers accept positions
+ *   anywhere within one box length of the box, [-L, 2L) per axis:
+ *   checkpoints return them as stored, so that a resumed run is
+ *   bit-identical; .vtt frames come back wrapped into [0, L) with the image
+ *   counts adjusted (their unwrapped positions are exact). A position
+ *   further out is a damaged file
  *   (VT_EFORMAT). scripts/fuzz/fuzz_readers.c checks this rule.
  * - Masses: when the file does not say how masses were assigned (dumps), the
  *   mass rule is inferred, first match wins: all 1 -> "equal"; one mass per
