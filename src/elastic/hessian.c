@@ -1,4 +1,5 @@
-/* The analytic sparse Hessian of a pair-potential system, its Cholesky
+/* The analytic sparse Hessian of a pair-potential system (and, through
+ * hessian_general.c, of a many-body one from its model's 3x3 blocks), its Cholesky
  * factorization with the translational zero modes removed, and the
  * pseudo-inverse solves everything else in src/elastic/ is built on.
  *
@@ -141,7 +142,6 @@ static int snapshot(vt_hessian *H, vt_system *s)
   H->st.fmax = fmax;
   memcpy(H->box, s->box, sizeof H->box);
   H->volume = vt_system_volume(s);
-  H->cutoff = s->nl->cutoff;
   /* a refresh reuses the arrays (fresh memory of this size costs page faults) */
   if (vt_resize_array(&H->x, 3 * n, sizeof(double)) || vt_resize_array(&H->mass, n, sizeof(double)) ||
       vt_resize_array(&H->pstart, n + 1, sizeof(size_t)))

@@ -1,4 +1,4 @@
-/* The Hessian of a pair-potential system and what it is used for: athermal
+/* The Hessian of a system and what it is used for: athermal
  * elastic moduli with their non-affine corrections, force-dipole responses
  * (kappa_ij, omega_g) and the lowest vibrational modes (doc/protocols.md sections
  * 2 and 3).
@@ -12,6 +12,12 @@
  * pseudo-inverse H^+ b (b is first projected onto zero net force). Any other
  * zero or negative mode (a rattler, a saddle) makes the factorization fail
  * with VT_ESINGULAR and a message naming the particle where it showed up.
+ *
+ * Pair models give pair blocks K(r) (MODELS.md header); a many-body model
+ * (vt_potential_type.hessian) gives general 3x3 blocks for every pair its
+ * terms couple (for three-body terms also the pairs sharing a neighbour),
+ * with the Born term and Xi from the same per-term blocks; the p+/p- split
+ * of the state is then NaN, and range < 1 is refused.
  *
  * The snapshot is independent of the system afterwards: changing the system
  * does not change the Hessian (build a new one).

@@ -33,7 +33,6 @@ struct vt_hessian {
   size_t n, dim;          /* particles, 3n */
   size_t nr;              /* 3n - 3: the factorized block (last particle held fixed) */
   double box[3], volume;
-  double cutoff;          /* largest pair cutoff (the list's) */
   double *x;              /* 3n snapshot positions */
   double *mass;           /* n */
   double msum;

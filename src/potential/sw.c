@@ -65,7 +65,7 @@ static inline double sw_rpow(double r, double rinv, int n, double p)
 /* A partner of the centre within a sigma. */
 typedef struct {
   double d[3];       /* x_q - x_p */
-  double r2, r;
+  double ir2, ir;    /* 1/r^2, 1/r (the triplet loop multiplies, never divides) */
   double G, g;       /* exp(gamma sigma/(r - a sigma)), gamma sigma/((r - a sigma)^2 r) */
   double fx, fy, fz; /* triplet forces on it, accumulated over the centre's triplets */
   int q;             /* sorted index */
@@ -103,13 +103,13 @@ static inline void sw_block(const sw_par *P, const vt_neighbor *nl, const double
       sw_nb *b = &sh[ns++];
       const double r = sqrt(r2), ra = 1.0 / (r - cut);
       b->d[0] = dx; b->d[1] = dy; b->d[2] = dz;
-      b->r2 = r2; b->r = r; b->q = q;
+      b->ir = 1.0 / r; b->ir2 = b->ir * b->ir; b->q = q;
       b->G = exp(gsig * ra);
       b->g = gsig * ra * ra / r;
       b->fx = b->fy = b->fz = 0.0;
       if (q > (int)p) {
         /* the pair term, once per pair: fpair = -phi2'/r, force on p = -fpair d */
-        const double rinv = 1.0 / r, rp = sw_rpow(r, rinv, P->ip, P->p), rq = sw_rpow(r, rinv, P->iq, P->q);
+        const double rinv = b->ir, rp = sw_rpow(r, rinv, P->ip, P->p), rq = sw_rpow(r, rinv, P->iq, P->q);
         const double ex = exp(P->sig * ra);
         const double Pw = P->c5 * rp - P->c6 * rq;
         const double dP = (-P->p * P->c5 * rp + P->q * P->c6 * rq) * rinv;
@@ -137,18 +137,18 @@ static inline void sw_block(const sw_par *P, const vt_neighbor *nl, const double
     /* the triplets j < k centred on p */
     for (int j = 0; j < ns - 1; j++) {
       sw_nb *bj = &sh[j];
-      const double ux = bj->d[0], uy = bj->d[1], uz = bj->d[2], ru = bj->r, iru2 = 1.0 / bj->r2;
+      const double ux = bj->d[0], uy = bj->d[1], uz = bj->d[2], iru = bj->ir, iru2 = bj->ir2;
       const double Gu = bj->G, gu = bj->g;
       double fjx = 0.0, fjy = 0.0, fjz = 0.0;
       for (int k = j + 1; k < ns; k++) {
         sw_nb *bk = &sh[k];
         const double vx = bk->d[0], vy = bk->d[1], vz = bk->d[2];
-        const double iruv = 1.0 / (ru * bk->r);
+        const double iruv = iru * bk->ir;
         const double c = (ux * vx + uy * vy + uz * vz) * iruv, dc = c - cos0;
         const double GG = Gu * bk->G;
         const double R = le * GG * dc * dc, T = le2 * GG * dc;
         const double T12 = T * iruv, cT = c * T;
-        const double au = R * gu + cT * iru2, av = R * bk->g + cT / bk->r2;
+        const double au = R * gu + cT * iru2, av = R * bk->g + cT * bk->ir2;
         const double Fjx = ux * au - vx * T12, Fjy = uy * au - vy * T12, Fjz = uz * au - vz * T12;
         const double Fkx = vx * av - ux * T12, Fky = vy * av - uy * T12, Fkz = vz * av - uz * T12;
         fjx += Fjx; fjy += Fjy; fjz += Fjz;
