@@ -182,6 +182,21 @@ local text = fh:read("a")
 fh:close()
 T.ok(text:find("# vitrum ", 1, true) and text:find("# field = f", 1, true) and text:find("bootstrap", 1, true),
      "TSV with provenance header")
+local out = require "vitrum.output"
+local sum2 = sweep.summarize{ store = path("pool.db"), by = { "x", "y" }, field = "f", bootstrap = 100 }
+local fig, why = sweep.plot{ summary = sum2, x = "x", series = "y", file = path("f.png"), ylabel = "f" }
+local c1 = io.open(path("f-1.tsv"))
+local c1text = c1 and c1:read("a") or ""
+if c1 then c1:close() end
+T.ok(c1text:find("# y = a", 1, true) and select(2, c1text:gsub("\n[^#][^\n]*", "")) == 5,
+     "plot: one TSV per curve (y = a: 5 values of x)")
+if out.have_gnuplot() then
+  local pf = fig and io.open(fig, "rb")
+  T.ok(pf and pf:read(8) == "\137PNG\r\n\26\n", "plot: a PNG figure through gnuplot")
+  if pf then pf:close() end
+else
+  T.ok(fig == nil and why:find("gnuplot"), "plot: without gnuplot, nil and the reason")
+end
 local arrs = sweep.arrays(path("pool.db"), { "x", "f" })
 T.ok(#arrs.x == 15 and arrs.f:sum() == (function() local t = 0 for _, r in ipairs(sweep.rows(path("pool.db"))) do t = t + r.f end return t end)(),
      "arrays: columns of the done rows as vt.arrays")
