@@ -220,6 +220,16 @@ T.is(sweep.summarize{ rows = srows, by = { "seed" }, field = "got" }[2].mean, 7.
 T.raises(function() sweep.run{ task = task, grid = { seed = { 1.5 } }, store = path("x.db") } end,
          "must be an integer", "a non-integer seed parameter")
 
+-- one writer per store
+do
+  local held = require("vitrum.sweepdb").open(path("pool.db"))
+  T.raises(function() sweep.run{ task = task, grid = grid, store = path("pool.db"), workers = 0, quiet = true } end,
+           "being written by another sweep %(process %d+", "a second coordinator on a store is refused")
+  held:close()
+  T.is(sweep.run{ task = task, grid = grid, store = path("pool.db"), workers = 0, quiet = true }.ran, 0,
+       "once the first has closed it, the store opens again")
+end
+
 -- 12. the command line: errors name the problem, exit status 1; done = 0, failures = 2
 local vitrum = (os.getenv("VT_BUILDDIR") or ".") .. "/vitrum"
 local function sh(args)
