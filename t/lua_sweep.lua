@@ -233,7 +233,9 @@ end
 -- 12. the command line: errors name the problem, exit status 1; done = 0, failures = 2
 local vitrum = (os.getenv("VT_BUILDDIR") or ".") .. "/vitrum"
 local function sh(args)
-  local p = io.popen(("'%s' %s 2>&1; echo \"status=$?\""):format(vitrum, args))
+  -- under timeout(1) when there is one: a regression that hangs fails instead
+  local p = io.popen(("%s'%s' %s 2>&1; echo \"status=$?\""):format(
+    os.execute("command -v timeout > /dev/null 2>&1") and "timeout 120 " or "", vitrum, args))
   local text = p:read("a")
   p:close()
   return text, tonumber(text:match("status=(%d+)%s*$"))
@@ -262,6 +264,13 @@ bad:write("return 42\n")
 bad:close()
 txt, st1 = sh(("sweep '%s' --grid x=1:2 --store '%s' --workers 1"):format(path("bad.lua"), path("bad.db")))
 T.ok(st1 == 1 and txt:find("must return a function", 1, true), "a task script that returns no function is refused")
+
+local dies = io.open(path("dies.lua"), "w")
+dies:write("os.exit(3)\n")
+dies:close()
+txt, st1 = sh(("sweep '%s' --grid x=1:2 --store '%s' --workers 1"):format(path("dies.lua"), path("dies.db")))
+T.ok(st1 == 1 and txt:find("workers die while starting %(worker process %d+ died %(exited with status 3%)%)"),
+     "workers that die while loading the task stop the sweep (no endless respawning)")
 
 os.execute("rm -rf '" .. dir .. "'")
 T.done()

@@ -480,7 +480,7 @@ function M.run(o)
       local sent = T.send(i, { task = { id = t.id, params = t.params, seed = t.seed } })
       return sent
     end
-    local active = 0
+    local active, early_deaths = 0, 0
     for _ in pairs(T.slots) do active = active + 1 end
     while active > 0 do
       local i, msg, why = T.wait()
@@ -488,7 +488,11 @@ function M.run(o)
       if msg == nil then                      -- a worker died: its task failed
         local t = inflight[i]
         inflight[i] = nil
-        if t then finished{ id = t.id, ok = false, error = why, seconds = nil, host = HOST } end
+        if t then finished{ id = t.id, ok = false, error = why, seconds = nil, host = HOST }
+        else
+          early_deaths = early_deaths + 1      -- died before taking a task: do not respawn forever
+          if early_deaths >= 3 then error(("sweep: workers die while starting (%s)"):format(why), 0) end
+        end
         active = active - 1
         if next_i <= #todo and T.respawn then
           say("%s; starting another", why)
