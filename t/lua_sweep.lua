@@ -182,6 +182,21 @@ local text = fh:read("a")
 fh:close()
 T.ok(text:find("# vitrum ", 1, true) and text:find("# field = f", 1, true) and text:find("bootstrap", 1, true),
      "TSV with provenance header")
+local out = require "vitrum.output"
+local sum2 = sweep.summarize{ store = path("pool.db"), by = { "x", "y" }, field = "f", bootstrap = 100 }
+local fig, why = sweep.plot{ summary = sum2, x = "x", series = "y", file = path("f.png"), ylabel = "f" }
+local c1 = io.open(path("f-1.tsv"))
+local c1text = c1 and c1:read("a") or ""
+if c1 then c1:close() end
+T.ok(c1text:find("# y = a", 1, true) and select(2, c1text:gsub("\n[^#][^\n]*", "")) == 5,
+     "plot: one TSV per curve (y = a: 5 values of x)")
+if out.have_gnuplot() then
+  local pf = fig and io.open(fig, "rb")
+  T.ok(pf and pf:read(8) == "\137PNG\r\n\26\n", "plot: a PNG figure through gnuplot")
+  if pf then pf:close() end
+else
+  T.ok(fig == nil and why:find("gnuplot"), "plot: without gnuplot, nil and the reason")
+end
 local arrs = sweep.arrays(path("pool.db"), { "x", "f" })
 T.ok(#arrs.x == 15 and arrs.f:sum() == (function() local t = 0 for _, r in ipairs(sweep.rows(path("pool.db"))) do t = t + r.f end return t end)(),
      "arrays: columns of the done rows as vt.arrays")
@@ -205,10 +220,22 @@ T.is(sweep.summarize{ rows = srows, by = { "seed" }, field = "got" }[2].mean, 7.
 T.raises(function() sweep.run{ task = task, grid = { seed = { 1.5 } }, store = path("x.db") } end,
          "must be an integer", "a non-integer seed parameter")
 
+-- one writer per store
+do
+  local held = require("vitrum.sweepdb").open(path("pool.db"))
+  T.raises(function() sweep.run{ task = task, grid = grid, store = path("pool.db"), workers = 0, quiet = true } end,
+           "being written by another sweep %(process %d+", "a second coordinator on a store is refused")
+  held:close()
+  T.is(sweep.run{ task = task, grid = grid, store = path("pool.db"), workers = 0, quiet = true }.ran, 0,
+       "once the first has closed it, the store opens again")
+end
+
 -- 12. the command line: errors name the problem, exit status 1; done = 0, failures = 2
 local vitrum = (os.getenv("VT_BUILDDIR") or ".") .. "/vitrum"
 local function sh(args)
-  local p = io.popen(("'%s' %s 2>&1; echo \"status=$?\""):format(vitrum, args))
+  -- under timeout(1) when there is one: a regression that hangs fails instead
+  local p = io.popen(("%s'%s' %s 2>&1; echo \"status=$?\""):format(
+    os.execute("command -v timeout > /dev/null 2>&1") and "timeout 120 " or "", vitrum, args))
   local text = p:read("a")
   p:close()
   return text, tonumber(text:match("status=(%d+)%s*$"))
@@ -237,6 +264,13 @@ bad:write("return 42\n")
 bad:close()
 txt, st1 = sh(("sweep '%s' --grid x=1:2 --store '%s' --workers 1"):format(path("bad.lua"), path("bad.db")))
 T.ok(st1 == 1 and txt:find("must return a function", 1, true), "a task script that returns no function is refused")
+
+local dies = io.open(path("dies.lua"), "w")
+dies:write("os.exit(3)\n")
+dies:close()
+txt, st1 = sh(("sweep '%s' --grid x=1:2 --store '%s' --workers 1"):format(path("dies.lua"), path("dies.db")))
+T.ok(st1 == 1 and txt:find("workers die while starting %(worker process %d+ died %(exited with status 3%)%)"),
+     "workers that die while loading the task stop the sweep (no endless respawning)")
 
 os.execute("rm -rf '" .. dir .. "'")
 T.done()

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Sweeps survive kill -9: of the coordinator at several moments of a sweep,
-# and of a worker in the middle of a task. After every kill the store passes
+# and of a worker in the middle of a task; and Ctrl-C. The progress bar. After every kill the store passes
 # PRAGMA integrity_check; a restart completes the sweep with every point
 # exactly once (no duplicate, no missing row). A worker's death is recorded
 # as that task's failure (with the signal) and retried by the restart. TAP.
@@ -34,12 +34,15 @@ print(integ, c.n, c.k, c.d or 0, c.good or 0)
 LUA
 grid="--grid i=1:40"
 run() { "$VITRUM" sweep "$tmp/task.lua" $grid --store "$1" --workers 2 --threads 1 --quiet; }
+# in the background, $! must be the coordinator itself (a shell function
+# would run it in a subshell, and kill -9 would hit the subshell only); the
+# build tree's libtool wrapper execs the program, so its pid is kept
+start() { "$VITRUM" sweep "$tmp/task.lua" $grid --store "$1" --workers 2 --threads 1 --quiet > "$2" 2>&1 & pid=$!; }
 
 # the coordinator killed at several moments (workers die with it)
-for delay in 0.05 0.3 0.6 1.0; do
+for delay in 0.05 0.4 1.0 1.8; do
   db="$tmp/c-$delay.db"
-  run "$db" > "$tmp/out" 2>&1 &
-  pid=$!
+  start "$db" "$tmp/out"
   sleep "$delay"
   kill -9 "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
@@ -50,6 +53,7 @@ for delay in 0.05 0.3 0.6 1.0; do
   else
     ok 0 "coordinator killed after ${delay}s: before the store was created"
   fi
+  kill -0 "$pid" 2>/dev/null; ok $((1 - $?)) "the coordinator is gone after kill -9"
   run "$db" > "$tmp/out" 2>&1
   set -- $("$VITRUM" "$tmp/check.lua" "$db")
   [ "$1" = ok ] && [ "$2" = 40 ] && [ "$3" = 40 ] && [ "$4" = 40 ] && [ "$5" = 40 ]
@@ -65,9 +69,8 @@ for p in $(pgrep -f "vitrum.sweep').worker" 2>/dev/null); do
 done
 [ "$orphans" -eq 0 ]; ok $? "no worker outlives a killed coordinator ($orphans orphans)"
 
-# a worker of the coordinator $1 (the build tree's vitrum may be a libtool
-# wrapper that runs the program as its child): the first process whose
-# VT_SWEEP_PARENT is $1 or one of its children
+# a worker of the coordinator $1: the first process whose VT_SWEEP_PARENT
+# is $1 (or one of its children, should the program run under a wrapper)
 worker_of() {
   for p in $(pgrep -f "vitrum.sweep').worker" 2>/dev/null); do
     pp=$(tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | sed -n 's/^VT_SWEEP_PARENT=//p')
@@ -79,8 +82,7 @@ worker_of() {
 
 # a worker killed in the middle of a task, twice
 db="$tmp/w.db"
-run "$db" > "$tmp/wout" 2>&1 &
-pid=$!
+start "$db" "$tmp/wout"
 killed=0
 for delay in 0.3 0.5; do
   sleep "$delay"
@@ -103,6 +105,36 @@ run "$db" > "$tmp/wout" 2>&1
 set -- $("$VITRUM" "$tmp/check.lua" "$db")
 [ "$1" = ok ] && [ "$2" = 40 ] && [ "$3" = 40 ] && [ "$4" = 40 ] && [ "$5" = 40 ]
 ok $? "restart: 40 rows, 40 done ($*)"
+
+# Ctrl-C (SIGINT to the coordinator): it stops, says how to resume, loses
+# only the tasks in flight
+db="$tmp/i.db"
+start "$db" "$tmp/iout"
+sleep 0.8
+kill -INT "$pid"
+wait "$pid"
+status=$?
+[ "$status" -eq 1 ] && grep -q "interrupted.*run the same sweep again to resume" "$tmp/iout"
+ok $? "SIGINT stops the sweep with a message saying how to resume (status $status)"
+set -- $("$VITRUM" "$tmp/check.lua" "$db")
+[ "$1" = ok ] && [ "$4" = "$5" ]; ok $? "after SIGINT: integrity ok, every done row right ($*)"
+fails=$("$VITRUM" -e "print(vt.sqlite('$db', { readonly = true }):exec(\"SELECT count(*) AS n FROM results WHERE status = 'failed'\")[1].n)")
+[ "$fails" = 0 ]; ok $? "no task was recorded as failed by the interruption"
+run "$db" > "$tmp/iout" 2>&1
+set -- $("$VITRUM" "$tmp/check.lua" "$db")
+[ "$2" = 40 ] && [ "$4" = 40 ] && [ "$5" = 40 ]; ok $? "restart after SIGINT completes ($*)"
+
+# the progress bar: on a terminal (through script(1), when installed), not otherwise
+grid="--grid i=1:6"
+"$VITRUM" sweep "$tmp/task.lua" $grid --store "$tmp/p1.db" --workers 2 > "$tmp/pout" 2>&1
+! grep -q '\[###' "$tmp/pout"; ok $? "no progress bar when stderr is not a terminal"
+if command -v script > /dev/null 2>&1 && script -qec true /dev/null > /dev/null 2>&1; then
+  env -u VT_QUIET script -qec "'$VITRUM' sweep '$tmp/task.lua' $grid --store '$tmp/p2.db' --workers 2" /dev/null > "$tmp/pout" 2>&1
+  tr '\r' '\n' < "$tmp/pout" | grep -q '^\[##############################\] 6/6  failed 0  elapsed [0-9:]*  ETA'
+  ok $? "on a terminal: a progress bar with counts, failures, elapsed time and ETA"
+else
+  echo "ok $((n = n + 1)) # SKIP script(1) not available for a terminal"
+fi
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -9,7 +9,7 @@ VITRUM=$VT_BUILDDIR/vitrum
 MPIRUN=${MPIRUN:-$(command -v mpirun 2>/dev/null || true)}
 if [ -z "$MPIRUN" ]; then echo "1..0 # SKIP mpirun not installed (Debian openmpi-bin)"; exit 0; fi
 if ! "$VITRUM" -e 'os.exit(vt.mpi and 0 or 1)'; then
-  echo "1..0 # SKIP vitrum built without MPI (configure found no libopenmpi-dev)"; exit 0
+  echo "1..0 # SKIP vitrum built without MPI (configure --with-mpi needs Debian libopenmpi-dev)"; exit 0
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vitrum-sweepmpi.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM

@@ -388,7 +388,7 @@ function M.run(o)
   local workers, threads = o.workers, o.threads
   if workers ~= nil and (math.type(workers) ~= "integer" or workers < 0) then error("sweep.run: workers must be an integer >= 0 (0: run in this process)", 2) end
   if threads ~= nil and (math.type(threads) ~= "integer" or threads < 1) then error("sweep.run: threads must be an integer >= 1", 2) end
-  threads = threads or math.max(1, (workers and workers > 0) and cores // workers or 1)
+  threads = threads or (workers == 0 and cores) or math.max(1, workers and cores // workers or 1)
   workers = workers or math.max(1, cores // threads)
   local say = o.quiet and function() end or function(fmt, ...) io.stderr:write("sweep: ", fmt:format(...), "\n") end
 
@@ -411,7 +411,7 @@ function M.run(o)
 
   -- the definition: grid or points, the names, the task source hash
   local defn = stage.encode({ grid = o.grid, points = o.points, names = names })
-  local st = db.open(store)
+  local st <close> = db.open(store)
   local def = { definition = defn, task = src.name, task_hash = src.hash, param_kinds = kinds, param_names = names,
                 options = stage.encode{ retries = retries, shard = shard and { shard.index, shard.count } or nil },
                 host = HOST }
@@ -480,7 +480,7 @@ function M.run(o)
       local sent = T.send(i, { task = { id = t.id, params = t.params, seed = t.seed } })
       return sent
     end
-    local active = 0
+    local active, early_deaths = 0, 0
     for _ in pairs(T.slots) do active = active + 1 end
     while active > 0 do
       local i, msg, why = T.wait()
@@ -488,7 +488,11 @@ function M.run(o)
       if msg == nil then                      -- a worker died: its task failed
         local t = inflight[i]
         inflight[i] = nil
-        if t then finished{ id = t.id, ok = false, error = why, seconds = nil, host = HOST } end
+        if t then finished{ id = t.id, ok = false, error = why, seconds = nil, host = HOST }
+        else
+          early_deaths = early_deaths + 1      -- died before taking a task: do not respawn forever
+          if early_deaths >= 3 then error(("sweep: workers die while starting (%s)"):format(why), 0) end
+        end
         active = active - 1
         if next_i <= #todo and T.respawn then
           say("%s; starting another", why)

@@ -39,8 +39,19 @@ Store.__index = Store
 -- row survives kill -9 and power loss, an interrupted write rolls back
 function M.open(path, o)
   o = o or {}
-  local db = vt.sqlite(path, { readonly = o.readonly, create = not o.readonly })
-  local self = setmetatable({ db = db, path = path, fields = {} }, Store)
+  local lockfd
+  if not o.readonly then
+    -- one writer: a second coordinator on the same store is refused
+    local fd, holder = vt.proc.lock(path .. ".lock")
+    if not fd then
+      error(("sweep: %s is being written by another sweep (process %s holds %s.lock); wait for it or use another store")
+        :format(path, holder > 0 and tostring(holder) or "?", path), 0)
+    end
+    lockfd = fd
+  end
+  local okdb, db = pcall(vt.sqlite, path, { readonly = o.readonly, create = not o.readonly })
+  if not okdb then if lockfd then vt.proc.unlock(lockfd) end error(db, 0) end
+  local self = setmetatable({ db = db, path = path, fields = {}, lockfd = lockfd }, Store)
   if not o.readonly then
     local r = db:exec("PRAGMA journal_mode=WAL")
     if not (r[1] and r[1].journal_mode == "wal") then
@@ -57,7 +68,11 @@ function M.open(path, o)
   return self
 end
 
-function Store:close() if self.db then self.db:close(); self.db = nil end end
+function Store:close()
+  if self.db then self.db:close(); self.db = nil end
+  if self.lockfd then vt.proc.unlock(self.lockfd); self.lockfd = nil end
+end
+Store.__close = Store.close   -- `local st <close> = M.open(...)`: closed (and unlocked) on any exit
 
 function Store:load_fields()
   self.fields = {}
@@ -230,11 +245,11 @@ end
 function M.merge(o)
   assert(type(o) == "table" and type(o.store) == "string" and type(o.shards) == "table",
          "sweep.merge{ shards = { 'a.db', ... }, store = 'results.db' }")
-  local dst = M.open(o.store)
+  local dst <close> = M.open(o.store)
   local stats = { inserted = 0, replaced = 0, duplicates = 0, shards = #o.shards }
   for _, path in ipairs(o.shards) do
     if path == o.store then dst:close(); error(("sweep merge: %s is both a shard and the target"):format(path), 0) end
-    local src = M.open(path, { readonly = true })
+    local src <close> = M.open(path, { readonly = true })
     local rows = src.db:exec("SELECT * FROM results")
     local defs = src.db:exec("SELECT * FROM sweeps ORDER BY id")
     dst:begin()
@@ -300,7 +315,7 @@ end
 -- o.status ('done' by default, 'all' for every row), o.where (SQL) + o.args
 function M.rows(path, o)
   o = o or {}
-  local st = M.open(path, { readonly = true })
+  local st <close> = M.open(path, { readonly = true })
   local where, args = {}, {}
   local status = o.status or "done"
   if status ~= "all" then where[#where + 1] = "status=?"; args[#args + 1] = status end

@@ -235,6 +235,19 @@ static int p_die_with_parent(lua_State *L)
   return 1;
 }
 
+/* vt.proc.lock(path) -> fd | nil, holder pid (0 if unknown) */
+static int p_lock(lua_State *L)
+{
+  int fd;
+  long holder;
+  int rc = vtl_check(L, vt_proc_lock(luaL_checkstring(L, 1), &fd, &holder));
+  if (rc == 1) { lua_pushnil(L); lua_pushinteger(L, (lua_Integer)holder); return 2; }
+  lua_pushinteger(L, fd);
+  return 1;
+}
+
+static int p_unlock(lua_State *L) { vt_proc_unlock((int)luaL_checkinteger(L, 1)); return 0; }
+
 static int p_info(lua_State *L)
 {
   char host[256];
@@ -283,6 +296,7 @@ int vtl_open_sweep(lua_State *L)
   static const luaL_Reg proc[] = {
     {"spawn", p_spawn}, {"send", p_send}, {"recv", p_recv}, {"poll", p_poll}, {"wait", p_wait},
     {"kill", p_kill}, {"close", p_close}, {"die_with_parent", p_die_with_parent}, {"info", p_info},
+    {"lock", p_lock}, {"unlock", p_unlock},
     {"array_bytes", p_array_bytes}, {"bytes_array", p_bytes_array}, {NULL, NULL}};
   luaL_newlib(L, proc);
   lua_setfield(L, -2, "proc");

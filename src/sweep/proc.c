@@ -13,7 +13,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
+#include <sched.h>
+#include <stdio.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -179,6 +182,40 @@ int vt_proc_die_with_parent(pid_t ppid)
   return getppid() != ppid;   /* the parent exited before the call */
 }
 
+int vt_proc_lock(const char *path, int *fd, long *holder)
+{
+  *fd = -1;
+  *holder = 0;
+  int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (f < 0) return vt_error(VT_EIO, "lock %s: %s", path, strerror(errno));
+  if (flock(f, LOCK_EX | LOCK_NB) != 0) {
+    int e = errno;
+    if (e == EWOULDBLOCK) {
+      char buf[32] = {0};
+      ssize_t n = pread(f, buf, sizeof buf - 1, 0);
+      if (n > 0) *holder = strtol(buf, NULL, 10);
+      close(f);
+      return 1;
+    }
+    close(f);
+    return vt_error(VT_EIO, "lock %s: %s", path, strerror(e));
+  }
+  char buf[32];
+  int len = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+  if (ftruncate(f, 0) != 0 || pwrite(f, buf, (size_t)len, 0) != len) {
+    int e = errno;
+    close(f);
+    return vt_error(VT_EIO, "lock %s: cannot write the holder's pid: %s", path, strerror(e));
+  }
+  *fd = f;
+  return 0;
+}
+
+void vt_proc_unlock(int fd)
+{
+  if (fd >= 0) close(fd);   /* closing the descriptor releases the flock */
+}
+
 char *vt_proc_self_exe(void)
 {
   char buf[4096];
@@ -195,8 +232,15 @@ int vt_proc_hostname(char *buf, size_t len)
   return 0;
 }
 
+/* the cores this process may run on (taskset, cgroups of SLURM and
+ * containers), else the online count */
 int vt_proc_ncores(void)
 {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    int n = CPU_COUNT(&set);
+    if (n > 0) return n;
+  }
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   return n > 0 ? (int)n : 1;
 }

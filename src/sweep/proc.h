@@ -37,6 +37,13 @@ int vt_proc_kill(pid_t pid, int sig);
  * prctl; returns 1 if the parent is already gone). */
 int vt_proc_die_with_parent(pid_t ppid);
 
+/* Hold an exclusive lock on `path` (created if missing) for as long as the
+ * process lives or until vt_proc_unlock: 0 and *fd, or 1 when another
+ * process holds it (*holder gets its pid as written in the file, or 0).
+ * flock(2): the kernel drops it when the holder dies, even by kill -9. */
+int vt_proc_lock(const char *path, int *fd, long *holder);
+void vt_proc_unlock(int fd);
+
 /* The running program's path (/proc/self/exe), malloc'd, or NULL. */
 char *vt_proc_self_exe(void);
 int vt_proc_hostname(char *buf, size_t len);
