@@ -15,6 +15,7 @@
 #include "analysis/displacement.h"
 #include "analysis/voronoi.h"
 #include "analysis/structure.h"
+#include "analysis/inherent.h"
 #include "homogenize/virial.h"
 #include "minimize/minimize.h"
 #include "dynamics/md.h"

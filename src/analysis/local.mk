@@ -41,3 +41,12 @@ t_analysis_structure_SOURCES = t/analysis_structure.c
 t_analysis_structure_CFLAGS = $(TEST_CFLAGS)
 t_analysis_structure_LDADD = $(TEST_LDADD)
 t_analysis_structure_LDFLAGS = $(OPENMP_CFLAGS)
+
+# Inherent-state trajectories along MD runs (inherent.h).
+libvitrum_la_SOURCES += src/analysis/inherent.c
+nobase_vitruminclude_HEADERS += src/analysis/inherent.h
+check_PROGRAMS += t/analysis_inherent
+TESTS += t/analysis_inherent
+t_analysis_inherent_SOURCES = t/analysis_inherent.c
+t_analysis_inherent_CFLAGS = $(TEST_CFLAGS)
+t_analysis_inherent_LDADD = $(TEST_LDADD)

@@ -1,0 +1,73 @@
+/* vt.analysis.inherent_trajectory: inherent states along an MD run (see
+ * analysis/inherent.h).
+ *
+ *   r = vt.analysis.inherent_trajectory{ md=, minimizer=, every=10, frames=,
+ *         threshold=1e-5, per_particle=false, n0=1000, progress=false }
+ *   -> { time=array, u=array, steps=array, converged=array (frames + 1 each),
+ *        transitions=, unconverged=, T=, t_vib=, rate=, scaled_rate=,
+ *        force_evals=, seconds_minimize=, seconds_md= }
+ *   minimizer omitted: vt.cg{ ftol=1e-10 } (see doc/lua-api.md for why).
+ */
+#include "lua/lvitrum.h"
+
+static int l_inherent(lua_State *L)
+{
+  static const char *const known[] = {"md", "minimizer", "every", "frames", "threshold", "per_particle",
+                                      "n0", "progress", NULL};
+  const char *fn = "vt.analysis.inherent_trajectory";
+  luaL_checktype(L, 1, LUA_TTABLE);
+  vtl_checkopts(L, 1, fn, known);
+  lua_getfield(L, 1, "md");
+  if (lua_isnil(L, -1)) return luaL_error(L, "%s: md= is required", fn);
+  vt_md *md = vtl_checkmd(L, lua_gettop(L));
+  lua_getfield(L, 1, "minimizer");
+  vt_minimizer *m = NULL, *own = NULL;
+  if (!lua_isnil(L, -1)) m = vtl_checkminimizer(L, lua_gettop(L));
+  lua_Integer every = vtl_optinteger_field(L, 1, "every", 10);
+  lua_getfield(L, 1, "frames");
+  if (lua_isnil(L, -1)) return luaL_error(L, "%s: frames= is required", fn);
+  lua_pop(L, 1);
+  lua_Integer frames = vtl_optinteger_field(L, 1, "frames", 0);
+  vt_inherent_opts o = {.every = (long)every, .frames = (long)frames,
+                        .threshold = vtl_optnumber_field(L, 1, "threshold", 1e-5),
+                        .per_particle = vtl_optboolean_field(L, 1, "per_particle", 0),
+                        .n0 = vtl_optnumber_field(L, 1, "n0", 1000),
+                        .progress = vtl_optboolean_field(L, 1, "progress", 0)};
+  if (!m) {
+    vt_param p = {.key = "ftol", .kind = VT_PARAM_NUMBER, .num = 1e-10};
+    vt_params ps = {1, &p};
+    if (vt_minimizer_alloc(vt_minimizer_cg, &ps, &own)) return vtl_fail(L, fn);
+    m = own;
+  }
+  vt_inherent_result r;
+  int rc = vt_inherent_trajectory(md, m, &o, &r);
+  vt_minimizer_free(own);
+  if (rc) {
+    if (rc == VT_EINTR) lua_sethook(L, NULL, 0, 0);   /* the program's Ctrl-C hook has done its job */
+    return vtl_fail(L, fn);
+  }
+  lua_createtable(L, 0, 14);
+  vtl_pusharray(L, r.time); lua_setfield(L, -2, "time");
+  vtl_pusharray(L, r.u); lua_setfield(L, -2, "u");
+  vtl_pusharray(L, r.steps); lua_setfield(L, -2, "steps");
+  vtl_pusharray(L, r.converged); lua_setfield(L, -2, "converged");
+  lua_pushinteger(L, r.transitions); lua_setfield(L, -2, "transitions");
+  lua_pushinteger(L, r.unconverged); lua_setfield(L, -2, "unconverged");
+  lua_pushnumber(L, r.T); lua_setfield(L, -2, "T");
+  lua_pushnumber(L, r.t_vib); lua_setfield(L, -2, "t_vib");
+  lua_pushnumber(L, r.rate); lua_setfield(L, -2, "rate");
+  lua_pushnumber(L, r.scaled_rate); lua_setfield(L, -2, "scaled_rate");
+  lua_pushinteger(L, r.force_evals); lua_setfield(L, -2, "force_evals");
+  lua_pushnumber(L, r.seconds_min); lua_setfield(L, -2, "seconds_minimize");
+  lua_pushnumber(L, r.seconds_md); lua_setfield(L, -2, "seconds_md");
+  return 1;
+}
+
+int vtl_open_inherent(lua_State *L)
+{
+  luaL_getsubtable(L, -1, "analysis");                 /* vt, vt.analysis */
+  lua_pushcfunction(L, l_inherent);
+  lua_setfield(L, -2, "inherent_trajectory");
+  lua_pop(L, 1);
+  return 0;
+}
