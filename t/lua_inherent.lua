@@ -4,6 +4,7 @@
 -- series (total and per particle), the scaled rate follows its definition,
 -- the MD advanced by frames x every steps, every U_IS is a minimum (checked
 -- by re-minimizing a copy of the final configuration); argument errors.
+-- vt.analysis.propensity: shapes, times, seeds, the Jensen bound, errors.
 local T = dofile(os.getenv("VT_SRCDIR") .. "/t/tap.lua")
 local vt = require "vitrum"
 
@@ -49,4 +50,22 @@ T.raises(function() vt.analysis.inherent_trajectory{ md = md, every = 0, frames 
 T.raises(function() vt.analysis.inherent_trajectory{ md = md, frames = 2, minimizer = s } end, "vt.minimizer expected", "not a minimizer")
 T.raises(function() vt.analysis.inherent_trajectory{ md = md, frames = 2, thresold = 1 } end, "unknown argument 'thresold'", "unknown key")
 T.raises(function() vt.analysis.inherent_trajectory{ md = md, frames = 2, threshold = -1 } end, "threshold", "negative threshold")
+
+-- isoconfigurational propensities
+local p = vt.analysis.propensity(s, { runs = 3, steps = { 10, 40 }, T = 0.5, seed = 2 })
+T.ok(p.msd.shape[1] == N and p.msd.shape[2] == 2 and p.md.shape[2] == 2, "propensity: n x 2 for two times")
+T.close(p.time[2], 40 * 0.005, 1e-12, 0, "times = steps dt")
+local q = vt.analysis.propensity(s, { runs = 3, steps = { 10, 40 }, T = 0.5, seed = 2 })
+T.ok(p.msd:get(17, 2) == q.msd:get(17, 2) and p.md:get(100, 1) == q.md:get(100, 1), "equal seeds, equal propensities")
+local grows = true
+for i = 1, N do grows = grows and p.md:get(i, 1) <= math.sqrt(p.msd:get(i, 1)) * (1 + 1e-12) end
+T.ok(grows, "mean |dr| <= sqrt(mean |dr|^2)")
+local one = vt.analysis.propensity(s, { runs = 2, steps = 5, T = 0.5, thermostat = "none" })
+T.is(one.msd.shape[2], nil, "one time: a vector")
+T.is(#one.msd, N, "one entry per particle")
+T.raises(function() vt.analysis.propensity(s, { runs = 2, steps = 5 }) end, "T= is required", "T required")
+T.raises(function() vt.analysis.propensity(s, { runs = 2, T = 1 }) end, "steps= is required", "steps required")
+T.raises(function() vt.analysis.propensity(s, { runs = 0, steps = 5, T = 1 }) end, "runs must be >= 1", "runs 0")
+T.raises(function() vt.analysis.propensity(s, { steps = { 5, 2 }, T = 1 }) end, "must increase", "decreasing steps")
+T.raises(function() vt.analysis.propensity(s, { steps = 5, T = 1, thermostat = "berendsen" }) end, "unknown", "thermostat")
 T.done()

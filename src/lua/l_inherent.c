@@ -1,5 +1,6 @@
 /* vt.analysis.inherent_trajectory: inherent states along an MD run (see
- * analysis/inherent.h).
+ * analysis/inherent.h), and vt.analysis.propensity: the isoconfigurational
+ * ensemble (analysis/propensity.h).
  *
  *   r = vt.analysis.inherent_trajectory{ md=, minimizer=, every=10, frames=,
  *         threshold=1e-5, per_particle=false, n0=1000, progress=false }
@@ -7,8 +8,13 @@
  *        transitions=, unconverged=, T=, t_vib=, rate=, scaled_rate=,
  *        force_evals=, seconds_minimize=, seconds_md= }
  *   minimizer omitted: vt.cg{ ftol=1e-10 } (see doc/lua-api.md for why).
+ *
+ *   p = vt.analysis.propensity(s, { runs=20, steps=1000 | {100, 1000}, T=,
+ *         dt=0.005, thermostat="nose-hoover" | "none", tau=0.2, chain=3, seed=1 })
+ *   -> { msd=array, md=array (n, or n x #steps), time=array, runs= }
  */
 #include "lua/lvitrum.h"
+#include <stdlib.h>
 
 static int l_inherent(lua_State *L)
 {
@@ -63,11 +69,72 @@ static int l_inherent(lua_State *L)
   return 1;
 }
 
+static int l_propensity(lua_State *L)
+{
+  static const char *const known[] = {"runs", "steps", "T", "dt", "thermostat", "tau", "chain", "seed", NULL};
+  const char *fn = "vt.analysis.propensity";
+  vt_system *s = vtl_checksystem(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  vtl_checkopts(L, 2, fn, known);
+  lua_getfield(L, 2, "T");
+  if (lua_isnil(L, -1)) return luaL_error(L, "%s: T= is required (the temperature of the fresh velocities)", fn);
+  lua_pop(L, 1);
+  const char *thermo = vtl_optstring_field(L, 2, "thermostat", "nose-hoover");
+  const vt_integrator_type *type = vt_integrator_lookup(thermo);
+  if (!type) return luaL_error(L, "%s: thermostat '%s' unknown (known: nose-hoover, none)", fn, thermo);
+  vt_integrator_params p;
+  vt_integrator_params_default(&p);
+  p.tau = vtl_optnumber_field(L, 2, "tau", p.tau);
+  lua_Integer chain = vtl_optinteger_field(L, 2, "chain", p.chain);
+  if (chain < 1 || chain > 64) return luaL_error(L, "%s: chain must be between 1 and 64 (got %d)", fn, (int)chain);
+  p.chain = (int)chain;
+  lua_Integer seed = vtl_optinteger_field(L, 2, "seed", 1);
+  if (seed < 0) return luaL_error(L, "%s: seed must be >= 0", fn);
+  vt_propensity_opts o = {.integrator = type, .params = &p, .dt = vtl_optnumber_field(L, 2, "dt", 0.005),
+                          .T = vtl_optnumber_field(L, 2, "T", 0), .runs = (long)vtl_optinteger_field(L, 2, "runs", 20),
+                          .seed = (unsigned long)seed};
+  lua_getfield(L, 2, "steps");
+  long one;
+  long *steps = NULL;
+  if (lua_isinteger(L, -1)) {
+    one = (long)lua_tointeger(L, -1);
+    o.steps = &one;
+    o.nsteps = 1;
+  } else if (lua_istable(L, -1)) {
+    size_t k = (size_t)luaL_len(L, -1);
+    if (k < 1) return luaL_error(L, "%s: steps is an empty list", fn);
+    steps = lua_newuserdatauv(L, k * sizeof *steps, 0);   /* freed by the GC */
+    for (size_t q = 0; q < k; q++) {
+      lua_geti(L, -2, (lua_Integer)q + 1);
+      if (!lua_isinteger(L, -1)) return luaL_error(L, "%s: steps[%d] must be an integer", fn, (int)q + 1);
+      steps[q] = (long)lua_tointeger(L, -1);
+      lua_pop(L, 1);
+    }
+    o.steps = steps;
+    o.nsteps = k;
+  } else {
+    return luaL_error(L, "%s: steps= is required (an integer or a list of integers)", fn);
+  }
+  vt_propensity_result r;
+  if (vt_propensity(s, &o, &r)) {
+    if (vt_interrupted()) lua_sethook(L, NULL, 0, 0);
+    return vtl_fail(L, fn);
+  }
+  lua_createtable(L, 0, 4);
+  vtl_pusharray(L, r.msd); lua_setfield(L, -2, "msd");
+  vtl_pusharray(L, r.md); lua_setfield(L, -2, "md");
+  vtl_pusharray(L, r.time); lua_setfield(L, -2, "time");
+  lua_pushinteger(L, o.runs); lua_setfield(L, -2, "runs");
+  return 1;
+}
+
 int vtl_open_inherent(lua_State *L)
 {
   luaL_getsubtable(L, -1, "analysis");                 /* vt, vt.analysis */
   lua_pushcfunction(L, l_inherent);
   lua_setfield(L, -2, "inherent_trajectory");
+  lua_pushcfunction(L, l_propensity);
+  lua_setfield(L, -2, "propensity");
   lua_pop(L, 1);
   return 0;
 }
