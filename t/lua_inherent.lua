@@ -1,6 +1,6 @@
 -- vt.analysis.inherent_trajectory from Lua: a short WAHNs run at T = 0.5
--- (N = 256, every 10 steps, 6 frames) with the default minimizer (CG) and
--- with a given one; the transition count is the rule applied to the U_IS
+-- (N = 256, every 10 steps, 6 frames) with the default minimizer (L-BFGS)
+-- and with a given one; the transition count is the rule applied to the U_IS
 -- series (total and per particle), the scaled rate follows its definition,
 -- the MD advanced by frames x every steps, every U_IS is a minimum (checked
 -- by re-minimizing a copy of the final configuration); argument errors.
@@ -30,13 +30,12 @@ local a0 = (s.box[1] ^ 3 / N) ^ (1 / 3)
 T.close(r.t_vib, 0.1 * a0 / math.sqrt(0.5), 1e-12, 0, "t_vib = 0.1 a0 / sqrt(T)")
 T.close(r.scaled_rate, c / 0.3 * r.t_vib * 1000 / N, 1e-12, 0, "scaled rate = Gamma t_vib N0 / N")
 -- the last frame is the current configuration: its inherent state again
-local cg = vt.cg{ ftol = 1e-10 }
-local again = cg:minimize(s:copy())
+local again = vt.lbfgs{ ftol = 1e-10 }:minimize(s:copy())
 T.close(again.energy, r.u[7], 0, 1e-9 * N, "the last U_IS is the minimum of the current configuration")
 T.ok(r.u[7] < s:energy(), "U_IS below the configuration's U")
 
 -- a given minimizer, per-particle threshold
-local m = vt.lbfgs{ ftol = 1e-10 }
+local m = vt.cg{ ftol = 1e-10 }
 local rp = vt.analysis.inherent_trajectory{ md = md, minimizer = m, every = 5, frames = 4, per_particle = true, threshold = 1e-4 }
 c = 0
 for k = 2, #rp.u do if math.abs(rp.u[k] - rp.u[k - 1]) / N > 1e-4 then c = c + 1 end end

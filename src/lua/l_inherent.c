@@ -7,7 +7,7 @@
  *   -> { time=array, u=array, steps=array, converged=array (frames + 1 each),
  *        transitions=, unconverged=, T=, t_vib=, rate=, scaled_rate=,
  *        force_evals=, seconds_minimize=, seconds_md= }
- *   minimizer omitted: vt.cg{ ftol=1e-10 } (see doc/lua-api.md for why).
+ *   minimizer omitted: vt.lbfgs{ ftol=1e-10 } (the fastest here: see doc/lua-api.md).
  *
  *   p = vt.analysis.propensity(s, { runs=20, steps=1000 | {100, 1000}, T=,
  *         dt=0.005, thermostat="nose-hoover" | "none", tau=0.2, chain=3, seed=1 })
@@ -42,7 +42,7 @@ static int l_inherent(lua_State *L)
   if (!m) {
     vt_param p = {.key = "ftol", .kind = VT_PARAM_NUMBER, .num = 1e-10};
     vt_params ps = {1, &p};
-    if (vt_minimizer_alloc(vt_minimizer_cg, &ps, &own)) return vtl_fail(L, fn);
+    if (vt_minimizer_alloc(vt_minimizer_lbfgs, &ps, &own)) return vtl_fail(L, fn);
     m = own;
   }
   vt_inherent_result r;
