@@ -90,7 +90,9 @@ print           "UIS ${u}"
 ]]):format(ref, frames))
   f:close()
   local t0 = vt.clock()
-  local ok = os.execute(("cd '%s' && OMP_NUM_THREADS=1 /usr/bin/time -f '%%U %%S' -o cpu.txt '%s' -in in.is -log log.lammps -screen none"):format(dir, lmp))
+  -- CPU time of the LAMMPS process from GNU time (Debian package "time") when present
+  local timer = os.execute("test -x /usr/bin/time") and "/usr/bin/time -f '%U %S' -o cpu.txt " or ""
+  local ok = os.execute(("cd '%s' && OMP_NUM_THREADS=1 %s'%s' -in in.is -log log.lammps -screen none"):format(dir, timer, lmp))
   local tl = vt.clock() - t0
   local cf = io.open(dir .. "/cpu.txt")
   local cu, cs = (cf and cf:read("a") or ""):match("([%d.]+) ([%d.]+)")
