@@ -16,6 +16,8 @@
 #include "analysis/voronoi.h"
 #include "analysis/order.h"
 #include "analysis/structure.h"
+#include "analysis/inherent.h"
+#include "analysis/propensity.h"
 #include "homogenize/virial.h"
 #include "minimize/minimize.h"
 #include "dynamics/md.h"

@@ -5,6 +5,7 @@
  *    (each |rho|^2/N is close to exponential with mean 1, q and -q are one
  *    sample) and every shell with >= 100 vectors within 5 sigma;
  *  - partials add up to the totals exactly (to round-off) for g and S;
+ *    the cell-list path (rmax well below L/3) equals the all-pairs one;
  *  - fcc crystal: g(r) has the neighbour shells' coordination numbers in the
  *    bins that contain them and is 0 elsewhere; S(q) is N on the reciprocal
  *    lattice vectors and 0 on all others (checked shell by shell), and the
@@ -82,6 +83,14 @@ static void test_ideal_gas(void)
   ok(bad == 0, "ideal gas: every g(r) bin within 5 sigma of 1");
   is_close(tot / expect_tot, 1.0, 4 / sqrt(expect_tot), "ideal gas: pairs within rmax = expected within 4 sigma");
   ok(fabs(r->data[0] - 0.05) < 1e-15 && fabs(r->data[49] - 4.95) < 1e-12, "r is the bin centre");
+  /* rmax 2 in a box of 12: 6 cells a side (the cell-list path); rmax 5 was
+   * one cell (all pairs): the same counts in the common bins */
+  vt_array *rc, *gc;
+  ok(vt_structure_gr(s, 2.0, 0.1, 0, 0, &rc, &gc) == 0 && gc->n == 20, "rmax 2: 20 bins through the cell list");
+  int same = 1;
+  for (size_t b = 0; b < 20; b++) same &= gc->data[b] == g->data[b];
+  ok(same, "cell list and all-pairs paths give identical g(r)");
+  vt_array_unref(rc); vt_array_unref(gc);
 
   /* partials add up: N(N-1) g = sum_a Na(Na-1) g_aa + 2 N1 N2 g_12 */
   vt_array *r11, *g11, *r22, *g22, *r12, *g12, *r21, *g21;

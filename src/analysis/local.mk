@@ -59,3 +59,21 @@ t_analysis_structure_SOURCES = t/analysis_structure.c
 t_analysis_structure_CFLAGS = $(TEST_CFLAGS)
 t_analysis_structure_LDADD = $(TEST_LDADD)
 t_analysis_structure_LDFLAGS = $(OPENMP_CFLAGS)
+
+# Inherent-state trajectories along MD runs (inherent.h).
+libvitrum_la_SOURCES += src/analysis/inherent.c
+nobase_vitruminclude_HEADERS += src/analysis/inherent.h
+check_PROGRAMS += t/analysis_inherent
+TESTS += t/analysis_inherent
+t_analysis_inherent_SOURCES = t/analysis_inherent.c
+t_analysis_inherent_CFLAGS = $(TEST_CFLAGS)
+t_analysis_inherent_LDADD = $(TEST_LDADD)
+
+# Isoconfigurational propensities (propensity.h).
+libvitrum_la_SOURCES += src/analysis/propensity.c
+nobase_vitruminclude_HEADERS += src/analysis/propensity.h
+check_PROGRAMS += t/analysis_propensity
+TESTS += t/analysis_propensity
+t_analysis_propensity_SOURCES = t/analysis_propensity.c
+t_analysis_propensity_CFLAGS = $(TEST_CFLAGS)
+t_analysis_propensity_LDADD = $(TEST_LDADD)

@@ -77,12 +77,14 @@ int vt_structure_gr(const vt_system *s, double rmax, double width, int ta, int t
   double rcut = fmin(nbins * width, rmax), rcut2 = rcut * rcut;
 
   /* cells */
-  int nc[3];
+  /* cells at least rcut wide, and no more per direction than about
+   * N^(1/3) (a short rmax in a big box would otherwise make empty cells) */
+  int nc[3], cap = (int)ceil(cbrt((double)s->n)) + 1;
   size_t ncell = 1;
   for (int k = 0; k < 3; k++) {
     nc[k] = (int)floor(s->box[k] / rcut);
+    if (nc[k] > cap) nc[k] = cap < 3 ? 3 : cap;
     if (nc[k] < 3) nc[k] = 1;
-    if (nc[k] > 1024) nc[k] = 1024;
     ncell *= (size_t)nc[k];
   }
   int nt = max_threads();

@@ -38,6 +38,9 @@ static vt_md *md_with_system(lua_State *L, int idx)
   return u->md;
 }
 
+/* For the other binding files (lvitrum.h). */
+vt_md *vtl_checkmd(lua_State *L, int idx) { return md_with_system(L, idx); }
+
 static int md_new(lua_State *L)
 {
   static const char *const known[] = {"system", "dt", "thermostat", "T", "tau", "chain", "restart", NULL};

@@ -24,6 +24,9 @@ static l_min *checkmin(lua_State *L, int idx)
   return u;
 }
 
+/* For the other binding files (lvitrum.h). */
+vt_minimizer *vtl_checkminimizer(lua_State *L, int idx) { return checkmin(L, idx)->m; }
+
 /* The Lua value at idx as a named parameter; strings stay anchored by the
  * caller's table. */
 static void toparam(lua_State *L, int idx, const char *key, const char *fname, vt_param *p)

@@ -33,3 +33,6 @@ TESTS += t/lua_structure.lua
 EXTRA_DIST += t/lua_structure.lua
 TESTS += t/lua_stats.lua
 EXTRA_DIST += t/lua_stats.lua
+libvitrum_lua_la_SOURCES += src/lua/l_inherent.c
+TESTS += t/lua_inherent.lua
+EXTRA_DIST += t/lua_inherent.lua

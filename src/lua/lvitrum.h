@@ -31,6 +31,8 @@ vt_potential *vtl_checkpotential(lua_State *L, int idx);
 void vtl_pushpotential(lua_State *L, vt_potential *p);      /* takes the reference */
 vt_observer *vtl_checkobserver(lua_State *L, int idx);      /* l_observer.c */
 vt_trajectory *vtl_checktrajectory(lua_State *L, int idx);  /* l_trajectory.c: open for reading */
+vt_md *vtl_checkmd(lua_State *L, int idx);                   /* its system re-linked (l_md.c) */
+vt_minimizer *vtl_checkminimizer(lua_State *L, int idx);     /* l_minimize.c */
 
 /* Read an array-or-table argument of `rows` rows and `cols` columns (cols 1:
  * a flat list or a vector array; cols 3: an n x 3 array or a list of
