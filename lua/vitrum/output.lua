@@ -91,7 +91,7 @@ function M.plot(o)
   if o.xlabel then g[#g + 1] = "set xlabel " .. q(o.xlabel) end
   if o.ylabel then g[#g + 1] = "set ylabel " .. q(o.ylabel) end
   if o.y2label then g[#g + 1] = "set y2label " .. q(o.y2label); g[#g + 1] = "set y2tics"; g[#g + 1] = "set ytics nomirror" end
-  if o.logy then g[#g + 1] = "set logscale y"; g[#g + 1] = "set offsets 0, 0, 0, 0" end
+  if o.logy then g[#g + 1] = "set logscale y" end
   if o.logx then g[#g + 1] = "set logscale x" end
   if o.xrange then g[#g + 1] = ("set xrange [%.10g:%.10g]"):format(o.xrange[1], o.xrange[2]) end
   local parts, k = {}, 0
@@ -117,6 +117,32 @@ function M.plot(o)
   for _, h in ipairs(o.hlines or {}) do
     parts[#parts + 1] = ("%.10g with lines lw 2 dt 3 lc rgb %s title %s"):format(h.y, q("#000000"), q(h.title or ("y = " .. h.y)))
   end
+  -- y ranges from the data (gnuplot's stats), with room above the highest
+  -- point and any horizontal mark: a histogram's peak or a threshold never
+  -- sits on the border; histograms start at 0
+  local top = { y1 = {}, y2 = {} }
+  for i, sr in ipairs(o.series) do
+    g[#g + 1] = ("stats %s using %d nooutput name 'S%d'"):format(q(sr.file), sr.y or 2, i)
+    local t = (sr.axes == "x1y2") and top.y2 or top.y1
+    t[#t + 1] = ("S%d_max"):format(i)
+  end
+  for _, h in ipairs(o.hlines or {}) do top.y1[#top.y1 + 1] = ("%.10g"):format(h.y) end
+  for axis, list in pairs(top) do
+    if #list > 0 then
+      local v = axis:upper() .. "TOP"
+      g[#g + 1] = ("%s = %s"):format(v, list[1])
+      for i = 2, #list do g[#g + 1] = ("%s = (%s > %s) ? %s : %s"):format(v, list[i], v, list[i], v) end
+      local rng = axis == "y1" and "yrange" or "y2range"
+      if axis == "y1" and o.logy then
+        g[#g + 1] = ("set %s [*:%s * 2]"):format(rng, v)
+      elseif o.style == "histogram" then
+        g[#g + 1] = ("set %s [0:%s * 1.08]"):format(rng, v)
+      elseif axis == "y2" then
+        g[#g + 1] = ("set %s [*:%s * 1.08]"):format(rng, v)
+      end
+    end
+  end
+  if o.style == "histogram" or o.logy then g[#g + 1] = "set offsets 0, 0, 0, 0" end
   g[#g + 1] = "plot " .. table.concat(parts, ", ")
   local script = os.tmpname()
   local f = assert(io.open(script, "w"))
