@@ -110,9 +110,12 @@ function M.plot(o)
   end
   -- vertical marks are arrows across the graph with a label at the top;
   -- horizontal marks are constant functions, with a key entry
-  for _, v in ipairs(o.vlines or {}) do
+  for n, v in ipairs(o.vlines or {}) do
     g[#g + 1] = ("set arrow from %.10g, graph 0 to %.10g, graph 1 nohead lw 2 dt 3 lc rgb %s"):format(v.x, v.x, q("#000000"))
-    if v.title then g[#g + 1] = ("set label %s at %.10g, graph 0.95 offset 0.5, 0"):format(q(v.title), v.x) end
+    -- labels one below the other, so that marks close together stay legible
+    if v.title then
+      g[#g + 1] = ("set label %s at %.10g, graph %.3f offset 0.5, 0 front"):format(q(v.title), v.x, 0.95 - 0.06 * (n - 1))
+    end
   end
   for _, h in ipairs(o.hlines or {}) do
     parts[#parts + 1] = ("%.10g with lines lw 2 dt 3 lc rgb %s title %s"):format(h.y, q("#000000"), q(h.title or ("y = " .. h.y)))
