@@ -203,15 +203,9 @@ local function melt(s, T, target, max_time)
   error("vhg.lua: the glass did not melt even at T = " .. T, 0)
 end
 
-local function hist_rows(a, lo, hi, bins)
-  local h = a:histogram{ bins = bins, range = { lo, hi } }
-  local rows, w = {}, (hi - lo) / bins
-  local total = h.counts:sum()
-  for i = 1, bins do
-    rows[i] = { 0.5 * (h.edges[i] + h.edges[i + 1]), h.counts[i], total > 0 and h.counts[i] / (total * w) or 0 }
-  end
-  return rows
-end
+-- histograms over the data's own range (output.hist_rows refuses to drop
+-- values); lo, hi: a common range for curves drawn together
+local function hist_rows(a, lo, hi, bins) return out.hist_rows(a, bins, lo, hi) end
 
 ---------------------------------------------------------------------------
 -- 1. the liquid and its cooling ramp
@@ -258,17 +252,18 @@ local hom, sysH = stage("homogenize", { "vhg" }, function()
   out.tsv(path("homogenization.tsv"), { "iteration", "delta", "std_p2", "trial_std_p2", "U_per_N", "accepted", "minimizer_steps" },
           log, meta)
   local p2a, p2b = p2_snap[0], vt.virial.p2(s)
-  local lo = math.min(p2a:quantile(0.001), p2b:quantile(0.001))
-  local hi = math.max(p2a:quantile(0.999), p2b:quantile(0.999))
+  local lo, hi = out.range(p2a, p2b)
   out.tsv(path("p2-before.tsv"), { "P2", "count", "density" }, hist_rows(p2a, lo, hi, 40), meta)
   out.tsv(path("p2-after.tsv"), { "P2", "count", "density" }, hist_rows(p2b, lo, hi, 40), meta)
   local d1 = s:diameters()
-  out.tsv(path("diameters-before.tsv"), { "sigma", "count", "density" }, hist_rows(d0, 0.8, 1.4, 60), meta)
-  out.tsv(path("diameters-after.tsv"), { "sigma", "count", "density" }, hist_rows(d1, 0.8, 1.4, 60), meta)
+  local dlo, dhi = out.range(d0, d1)
+  out.tsv(path("diameters-before.tsv"), { "sigma", "count", "density" }, hist_rows(d0, dlo, dhi, 60), meta)
+  out.tsv(path("diameters-after.tsv"), { "sigma", "count", "density" }, hist_rows(d1, dlo, dhi, 60), meta)
   local vor = vt.voronoi(s, { radical = true })
-  out.tsv(path("phi-after.tsv"), { "phi", "count", "density" }, hist_rows(vor.phi, 0.3, 0.9, 60), meta)
   local vor0 = vt.voronoi(sysIS.bidisperse, { radical = true })
-  out.tsv(path("phi-before.tsv"), { "phi", "count", "density" }, hist_rows(vor0.phi, 0.3, 0.9, 60), meta)
+  local plo, phi_hi = out.range(vor.phi, vor0.phi)
+  out.tsv(path("phi-after.tsv"), { "phi", "count", "density" }, hist_rows(vor.phi, plo, phi_hi, 60), meta)
+  out.tsv(path("phi-before.tsv"), { "phi", "count", "density" }, hist_rows(vor0.phi, plo, phi_hi, 60), meta)
   return { iterations = r.iterations, accepted = r.accepted, reductions = r.reductions,
            std_before = r.std_before, std_after = r.std_after, energy_before = r.energy_before,
            energy_after = r.energy_after, ico = ico_small(s), sigma_std = d1:std() }, { vhg = s }
@@ -313,7 +308,7 @@ local function heat(name, glass)
         local lg = vt.array(#d)
         for i = 1, #d do lg[i] = math.log(math.max(d[i], 1e-6), 10) end
         out.tsv(path(("logdr-%s-T%.2f.tsv"):format(name, sn.T)), { "log10_dr", "count", "density" },
-                hist_rows(lg, -3, 1.5, 45), meta)
+                hist_rows(lg, nil, nil, 45), meta)
       end
     end
     return { T = r.T, energy = r.energy, msd = r.msd, ico_T = r.ico_T, ico = r.ico, disp = disp }, {}
@@ -324,9 +319,10 @@ local heatV = heat("vhg", sysH.vhg)
 local heatC = heat("control", sysC.control)
 
 -- 6. estimators and the melting analysis
+-- T_g, and the two fits (for the figure) when they exist
 local function tg(r, glass_w, liquid_w)
   local okc, res = pcall(ramp.tg, { T = r.T, U = r.energy, glass = glass_w, liquid = liquid_w })
-  return okc and res.valid and res.Tg or nil
+  return okc and res.valid and res.Tg or nil, okc and res or nil
 end
 -- T_g on heating: the liquid window starts above the melting onset (a glass
 -- that is still solid at T = 0.75 has no liquid branch there)
@@ -367,48 +363,94 @@ if ToV and ToV > 0.7 then
   if onsetTa + 0.05 <= opt.tmax then meltV2 = melting(heatV, sysH.vhg, onsetTa, onsetTa + 0.05) end
 end
 if meltV and meltV.mobile_diameters then
-  local lo, hi = 0.8, 1.4
+  local lo, hi = out.range(meltV.all_diameters)
   out.tsv(path("mobile-diameters-vhg.tsv"), { "sigma", "count", "density" },
           hist_rows(meltV.mobile_diameters, lo, hi, 30), meta)
   out.tsv(path("all-diameters-vhg.tsv"), { "sigma", "count", "density" }, hist_rows(meltV.all_diameters, lo, hi, 30), meta)
 end
 
--- 7. figures (gnuplot, optional)
+-- the three inherent-structure glasses for other programs: LAMMPS data in
+-- atom_style sphere (per-particle diameters and masses) and extended XYZ
+-- (OVITO, ASE); the .vtc checkpoints stay the exact record
+for _, g in ipairs { { "bidisperse", sysIS.bidisperse }, { "vhg", sysH.vhg }, { "control", sysC.control } } do
+  vt.write(g[2], path("glass-" .. g[1] .. ".data"), { atom_style = "sphere" })
+  vt.write(g[2], path("glass-" .. g[1] .. ".xyz"))
+end
+
+-- 7. figures (gnuplot, optional); reduced LJ units: energies in epsilon,
+-- lengths in sigma_1 (the small diameter), temperatures in epsilon/k_B
+local uT = "T (epsilon/k_B)"
+local _, fitB = tg(cool, gw, lw)
+local ufit, uv = {}, {}
+if fitB then
+  ufit = { { expr = ("%.10g*x + %.10g"):format(fitB.glass.slope, fitB.glass.intercept),
+             title = ("glass fit on [%g, %g]"):format(gw[1], gw[2]), dash = true },
+           { expr = ("%.10g*x + %.10g"):format(fitB.liquid.slope, fitB.liquid.intercept),
+             title = ("liquid fit on [%g, %g]"):format(lw[1], lw[2]), dash = true } }
+  if summary.bidisperse.Tg_cool then uv = { { x = summary.bidisperse.Tg_cool, title = ("T_g = %.3f"):format(summary.bidisperse.Tg_cool) } } end
+end
+local ov = {}
+for _, x in ipairs { { ToB, "bidisperse" }, { ToV, "VHG" }, { ToC, "control" } } do
+  if x[1] then ov[#ov + 1] = { x = x[1], title = ("T_o %s = %.3f"):format(x[2], x[1]) } end
+end
+local function logdr_fig(name, label)
+  local series = {}
+  for _, T in ipairs { "0.65", "0.70", "0.75" } do
+    local file = path(("logdr-%s-T%s.tsv"):format(name, T))
+    local fh = io.open(file)
+    if fh then fh:close(); series[#series + 1] = { file = file, x = 1, y = 3, title = "T = " .. T } end
+  end
+  return { file = ("logdr-%s.png"):format(name), title = "log10 displacement from T = 0.1 on heating, " .. label,
+           xlabel = "log10 (dr / sigma_1)", ylabel = "probability density", style = "histogram", series = series }
+end
 local figs = {
-  { file = "u-vs-T.png", title = "U/N along the ramps", xlabel = "T", ylabel = "U/N",
+  { file = "u-vs-T.png", title = "potential energy along the ramps", xlabel = uT, ylabel = "U/N (epsilon)",
     series = { { file = path("cool-bidisperse.tsv"), x = 2, y = 3, title = "cooling, bidisperse" },
                { file = path("heat-bidisperse.tsv"), x = 2, y = 3, title = "heating, bidisperse glass" },
                { file = path("heat-vhg.tsv"), x = 2, y = 3, title = "heating, VHG glass" },
                { file = path("cool-control.tsv"), x = 2, y = 3, title = "cooling, polydisperse control" },
-               { file = path("heat-control.tsv"), x = 2, y = 3, title = "heating, control glass" } } },
-  { file = "msd-vs-T.png", title = "MSD from T = 0.1 on heating", xlabel = "T", ylabel = "<dr^2>", logy = true,
+               { file = path("heat-control.tsv"), x = 2, y = 3, title = "heating, control glass" } },
+    lines = ufit, vlines = uv },
+  { file = "msd-vs-T.png", title = "mean squared displacement from T = 0.1 on heating", xlabel = uT,
+    ylabel = "<dr^2> (sigma_1^2)", logy = true,
     series = { { file = path("heat-bidisperse.tsv"), x = 2, y = 4, title = "bidisperse" },
                { file = path("heat-vhg.tsv"), x = 2, y = 4, title = "VHG" },
-               { file = path("heat-control.tsv"), x = 2, y = 4, title = "control" } } },
-  { file = "icosahedra-vs-T.png", title = "icosahedral fraction of small particles", xlabel = "T", ylabel = "fraction",
+               { file = path("heat-control.tsv"), x = 2, y = 4, title = "control" } },
+    hlines = { { y = 1, title = "<dr^2> = 1 (defines T_o)" } }, vlines = ov },
+  { file = "icosahedra-vs-T.png", title = "icosahedral fraction of the small particles", xlabel = uT,
+    ylabel = "fraction of type-1 particles with Voronoi index <0,0,12,0>",
     series = { { file = path("cool-bidisperse-icosahedra.tsv"), title = "cooling, bidisperse" },
                { file = path("heat-bidisperse-icosahedra.tsv"), title = "heating, bidisperse" },
                { file = path("heat-vhg-icosahedra.tsv"), title = "heating, VHG" },
                { file = path("heat-control-icosahedra.tsv"), title = "heating, control" } } },
-  { file = "p2.png", title = "P2 distribution", xlabel = "P2", ylabel = "density", style = "histogram",
+  { file = "p2.png", title = "per-particle virial pressure P2 (all values)", xlabel = "P2 (epsilon/sigma_1^3)",
+    ylabel = "probability density", style = "histogram",
     series = { { file = path("p2-before.tsv"), x = 1, y = 3, title = "before (bidisperse IS)" },
                { file = path("p2-after.tsv"), x = 1, y = 3, title = "after (VHG)" } } },
-  { file = "diameters.png", title = "diameter distribution", xlabel = "sigma", ylabel = "density", style = "histogram",
-    series = { { file = path("diameters-before.tsv"), x = 1, y = 3, title = "before" },
-               { file = path("diameters-after.tsv"), x = 1, y = 3, title = "after" } } },
-  { file = "phi.png", title = "local volume fraction (radical Voronoi)", xlabel = "phi", ylabel = "density", style = "histogram",
+  -- the bidisperse "before" is two spikes: its own axis on the right, so
+  -- that the homogenized distribution keeps its shape on the left
+  { file = "diameters.png", title = "diameter distribution (all particles)", xlabel = "sigma (sigma_1)",
+    ylabel = "probability density, after (VHG)", y2label = "probability density, before (bidisperse)",
+    style = "histogram",
+    series = { { file = path("diameters-after.tsv"), x = 1, y = 3, title = "after (VHG), left axis" },
+               { file = path("diameters-before.tsv"), x = 1, y = 3, title = "before (bidisperse), right axis",
+                 axes = "x1y2" } } },
+  { file = "phi.png", title = "local volume fraction (radical Voronoi)", xlabel = "phi_i = (pi sigma_i^3 / 6) / V_i",
+    ylabel = "probability density", style = "histogram",
     series = { { file = path("phi-before.tsv"), x = 1, y = 3, title = "before" },
                { file = path("phi-after.tsv"), x = 1, y = 3, title = "after" } } },
-  { file = "logdr-vhg.png", title = "log10 displacement from T = 0.1, VHG glass", xlabel = "log10 dr", ylabel = "density",
-    style = "histogram",
-    series = { { file = path("logdr-vhg-T0.65.tsv"), x = 1, y = 3, title = "T = 0.65" },
-               { file = path("logdr-vhg-T0.70.tsv"), x = 1, y = 3, title = "T = 0.70" },
-               { file = path("logdr-vhg-T0.75.tsv"), x = 1, y = 3, title = "T = 0.75" } } },
+  { file = "homogenization.png", title = "homogenization: std(P2) of the accepted configuration",
+    xlabel = "iteration", ylabel = "std(P2) (epsilon/sigma_1^3)", logy = true,
+    series = { { file = path("homogenization.tsv"), x = 1, y = 3, title = "std(P2)" },
+               { file = path("homogenization.tsv"), x = 1, y = 4, title = "std(P2) of the trial", with = "points pt 6 ps 0.6" } } },
+  logdr_fig("bidisperse", "bidisperse glass"),
+  logdr_fig("vhg", "VHG glass"),
+  logdr_fig("control", "control glass"),
 }
 local nfig = 0
 for _, fg in ipairs(figs) do
   fg.file = path(fg.file)
-  if out.plot(fg) then nfig = nfig + 1 end
+  if #fg.series > 0 and out.plot(fg) then nfig = nfig + 1 end
 end
 
 -- 8. the summary

@@ -65,4 +65,35 @@ T.ok(txt:match("^# vitrum " .. vt.version:gsub("%.", "%%.")), "header names the 
 T.ok(txt:match("# seed = 3\n"), "header records parameters")
 T.ok(txt:match("# T\tU\n0%.1\t%-7\n0%.2\t%-6%.5\n$"), "columns and rows")
 T.raises(function() out.tsv("/nonexistent-dir/x.tsv", { "a" }, {}) end, "cannot write", "unwritable path")
+
+-- histograms for the figures: over the data's range nothing is dropped
+-- (GSL drops values outside [lo, hi), including hi itself)
+local a = vt.array { 0.8, 1.0, 1.0, 1.2, 1.45, 0.75 }
+local rows = out.hist_rows(a, 7)
+local total = 0
+for _, r in ipairs(rows) do total = total + r[2] end
+T.is(total, #a, "hist_rows over the data's range counts every value, the maximum too")
+T.close(rows[1][1], 0.75 + (1.45 - 0.75) / 14, 1e-6, 0, "the first bin starts at the minimum")
+T.raises(function() out.hist_rows(a, 6, 0.8, 1.4) end, "2 of 6 values fall outside", "a range that would drop values is refused")
+local lo, hi = out.range(a, vt.array { 2.0, 0.1 })
+T.ok(lo == 0.1 and hi == 2.0, "common range of several arrays")
+for _, c in ipairs(out.colours) do
+  local r, g, b = tonumber(c:sub(2, 3), 16), tonumber(c:sub(4, 5), 16), tonumber(c:sub(6, 7), 16)
+  -- no colour close to white or yellow: luminance below 0.6
+  T.ok((0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 < 0.6, "colour " .. c .. " reads on white")
+end
+if out.have_gnuplot() then
+  out.tsv(dir .. "/h.tsv", { "x", "count", "density" }, rows, {})
+  local png = out.plot { file = dir .. "/f.png", title = "t", xlabel = "x (sigma)", ylabel = "y", y2label = "y2",
+    style = "histogram", series = { { file = dir .. "/h.tsv", x = 1, y = 3, title = "a" },
+                                    { file = dir .. "/h.tsv", x = 1, y = 2, title = "b", axes = "x1y2" } },
+    lines = { { expr = "0.5*x + 1", title = "fit", dash = true } }, vlines = { { x = 1.0, title = "T_g" } },
+    hlines = { { y = 1, title = "threshold" } } }
+  local g = png and io.open(png, "rb")
+  T.ok(g and g:read(4) == "\137PNG", "a PNG with a second axis, fits and marks")
+  if g then g:close() end
+else
+  T.ok(true, "# SKIP gnuplot is not installed")
+end
+os.execute("rm -rf '" .. dir .. "'")
 T.done()

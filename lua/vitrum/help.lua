@@ -8,7 +8,7 @@ local describe = {
   -- functions of the vt table
   ["vt.system"] = "vt.system{ n=, density= | box=, species= | diameters=, mass=, init=, seed=, potential= }: a new system",
   ["vt.array"] = "vt.array(n [, k]) or vt.array(table): a block of doubles of shape n or n x k",
-  ["vt.read"] = "vt.read(path [, { format=, diameters=, frame= }]): a system from a LAMMPS data/dump, XYZ, .vtc or .vtt file",
+  ["vt.read"] = "vt.read(path [, { format=, diameters=, frame= }]): a system from a LAMMPS data/dump, XYZ, .vtc, .vtt or .h5md file",
   ["vt.write"] = "vt.write(s, path [, { format=, species=, atom_style=, columns= }]): write a system (wrapped positions)",
   ["vt.trajectory"] = "vt.trajectory(path [, \"r\"|\"w\"]): a trajectory file (.vtt, .dump, .xyz) to write frames to or read",
   ["vt.md"] = "vt.md{ system=, dt=, thermostat=, T=, tau=, chain= } or vt.md{ restart= }: molecular dynamics",

@@ -66,27 +66,86 @@ end
 
 local function q(s) return "'" .. tostring(s):gsub("'", "''") .. "'" end
 
+-- Colours that read on white (no yellow), in series order.
+M.colours = { "#1f4e9c", "#c0392b", "#2e8b57", "#7b3fa0", "#d35400", "#4d4d4d", "#008b8b", "#8b4513" }
+
 -- A PNG line/point plot of columns of TSV files. Returns the PNG path, or
 -- nil and a reason when gnuplot is absent or fails (figures are optional).
+--   o.series = { { file=, x=, y=, title=, with=, axes = "x1y2" }, ... }
+--   o.lines  = { { expr = "a*x+b", title=, dash = true }, ... }   functions of x
+--   o.vlines = { { x =, title = }, ... }   o.hlines = { { y =, title = }, ... }
+--   o.xlabel, o.ylabel, o.y2label (say the units), o.logx, o.logy,
+--   o.style = "histogram", o.xrange = { lo, hi } (default: the data's range)
+-- The key goes below the plot, where it cannot cover the data.
 function M.plot(o)
   if not M.have_gnuplot() then return nil, "gnuplot not installed" end
   local g = {
-    "set terminal pngcairo size 800,560 noenhanced",
+    "set terminal pngcairo size 900,640 noenhanced font ',11'",
     "set output " .. q(o.file),
-    "set key top left",
+    "set key below horizontal maxrows 3 box",
     "set grid",
+    "set autoscale xfix",
+    "set offsets 0, 0, graph 0.05, graph 0.05",
   }
   if o.title then g[#g + 1] = "set title " .. q(o.title) end
   if o.xlabel then g[#g + 1] = "set xlabel " .. q(o.xlabel) end
   if o.ylabel then g[#g + 1] = "set ylabel " .. q(o.ylabel) end
+  if o.y2label then g[#g + 1] = "set y2label " .. q(o.y2label); g[#g + 1] = "set y2tics"; g[#g + 1] = "set ytics nomirror" end
   if o.logy then g[#g + 1] = "set logscale y" end
   if o.logx then g[#g + 1] = "set logscale x" end
-  if o.style == "histogram" then g[#g + 1] = "set style data histeps" end
-  local parts = {}
-  for _, sr in ipairs(o.series) do
-    parts[#parts + 1] = ("%s using %d:%d with %s title %s"):format(q(sr.file), sr.x or 1, sr.y or 2,
-      sr.with or (o.style == "histogram" and "histeps" or "linespoints pt 7 ps 0.4"), q(sr.title or sr.file))
+  if o.xrange then g[#g + 1] = ("set xrange [%.10g:%.10g]"):format(o.xrange[1], o.xrange[2]) end
+  local parts, k = {}, 0
+  local function colour()
+    k = k + 1
+    return M.colours[(k - 1) % #M.colours + 1]
   end
+  for _, sr in ipairs(o.series) do
+    local with = sr.with or (o.style == "histogram" and "histeps lw 2" or "linespoints pt 7 ps 0.5 lw 1.5")
+    parts[#parts + 1] = ("%s using %d:%d axes %s with %s lc rgb %s title %s"):format(q(sr.file), sr.x or 1, sr.y or 2,
+      sr.axes or "x1y1", with, q(colour()), q(sr.title or sr.file))
+  end
+  for _, ln in ipairs(o.lines or {}) do
+    parts[#parts + 1] = ("%s with lines lw 2 %s lc rgb %s title %s"):format(ln.expr, ln.dash and "dt 2" or "",
+      q(ln.colour or colour()), q(ln.title or ln.expr))
+  end
+  -- vertical marks are arrows across the graph with a label at the top;
+  -- horizontal marks are constant functions, with a key entry
+  for n, v in ipairs(o.vlines or {}) do
+    g[#g + 1] = ("set arrow from %.10g, graph 0 to %.10g, graph 1 nohead lw 2 dt 3 lc rgb %s"):format(v.x, v.x, q("#000000"))
+    -- labels one below the other, so that marks close together stay legible
+    if v.title then
+      g[#g + 1] = ("set label %s at %.10g, graph %.3f offset 0.5, 0 front"):format(q(v.title), v.x, 0.95 - 0.06 * (n - 1))
+    end
+  end
+  for _, h in ipairs(o.hlines or {}) do
+    parts[#parts + 1] = ("%.10g with lines lw 2 dt 3 lc rgb %s title %s"):format(h.y, q("#000000"), q(h.title or ("y = " .. h.y)))
+  end
+  -- y ranges from the data (gnuplot's stats), with room above the highest
+  -- point and any horizontal mark: a histogram's peak or a threshold never
+  -- sits on the border; histograms start at 0
+  local top = { y1 = {}, y2 = {} }
+  for i, sr in ipairs(o.series) do
+    g[#g + 1] = ("stats %s using %d nooutput name 'S%d'"):format(q(sr.file), sr.y or 2, i)
+    local t = (sr.axes == "x1y2") and top.y2 or top.y1
+    t[#t + 1] = ("S%d_max"):format(i)
+  end
+  for _, h in ipairs(o.hlines or {}) do top.y1[#top.y1 + 1] = ("%.10g"):format(h.y) end
+  for axis, list in pairs(top) do
+    if #list > 0 then
+      local v = axis:upper() .. "TOP"
+      g[#g + 1] = ("%s = %s"):format(v, list[1])
+      for i = 2, #list do g[#g + 1] = ("%s = (%s > %s) ? %s : %s"):format(v, list[i], v, list[i], v) end
+      local rng = axis == "y1" and "yrange" or "y2range"
+      if axis == "y1" and o.logy then
+        g[#g + 1] = ("set %s [*:%s * 2]"):format(rng, v)
+      elseif o.style == "histogram" then
+        g[#g + 1] = ("set %s [0:%s * 1.08]"):format(rng, v)
+      elseif axis == "y2" then
+        g[#g + 1] = ("set %s [*:%s * 1.08]"):format(rng, v)
+      end
+    end
+  end
+  if o.style == "histogram" or o.logy then g[#g + 1] = "set offsets 0, 0, 0, 0" end
   g[#g + 1] = "plot " .. table.concat(parts, ", ")
   local script = os.tmpname()
   local f = assert(io.open(script, "w"))
@@ -96,6 +155,38 @@ function M.plot(o)
   os.remove(script)
   if not ok then return nil, "gnuplot failed" end
   return o.file
+end
+
+-- Histogram rows { centre, count, density } of a vt.array over [lo, hi]
+-- (default: the data's own range, so that nothing falls outside). Every
+-- value must land in a bin: an error says how many would be dropped.
+function M.hist_rows(a, bins, lo, hi)
+  local mn, mx = a:min(), a:max()
+  lo = lo or mn
+  hi = hi or mx
+  if hi <= lo then hi = lo + math.max(1e-9, math.abs(lo) * 1e-9) end
+  -- GSL bins are [lo, hi): widen by a hair so the maximum is counted
+  local top = hi + (hi - lo) * 1e-9
+  local h = a:histogram{ bins = bins, range = { lo, top } }
+  local rows, w = {}, (top - lo) / bins
+  local total = h.counts:sum()
+  if total ~= #a then
+    error(("output.hist_rows: %d of %d values fall outside [%g, %g]"):format(#a - total, #a, lo, hi), 2)
+  end
+  for i = 1, bins do
+    rows[i] = { 0.5 * (h.edges[i] + h.edges[i + 1]), h.counts[i], total > 0 and h.counts[i] / (total * w) or 0 }
+  end
+  return rows
+end
+
+-- The common range of several arrays (for histograms drawn together).
+function M.range(...)
+  local lo, hi = math.huge, -math.huge
+  for _, a in ipairs { ... } do
+    lo = math.min(lo, a:min())
+    hi = math.max(hi, a:max())
+  end
+  return lo, hi
 end
 
 return M
