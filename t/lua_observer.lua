@@ -172,6 +172,15 @@ do
   local _, m3, s3 = observers()
   T.raises(function() md3:run{ steps = 120, observers = { bad, m3, s3 } } end, "parameter q", "changed parameters are refused")
   T.raises(function() md3:run{ steps = 120, observers = { m3, bad, s3 } } end, "was fs, now msd", "a different order is refused")
+  -- abandoning the restored run drops its observer states too: a new run
+  -- without observers starts, and a checkpoint carries no stale state
+  md3:reset()
+  local okr, err = pcall(function() md3:run{ steps = 10 } end)
+  T.ok(okr, "md:reset() of a restored run with observers: a plain run starts (" .. tostring(err) .. ")")
+  md3:checkpoint(ck)
+  local md4 = vt.md{ restart = ck }
+  local okp, errp = pcall(function() md4:run{ steps = 10, observers = { vt.observer.msd{ block = 4 } } } end)
+  T.ok(okp, "its checkpoint restores without observer states (" .. tostring(errp) .. ")")
   os.remove(ck); os.remove(ck_mid)
 end
 

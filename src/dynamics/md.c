@@ -609,4 +609,9 @@ void vt_md_abandon(vt_md *md)
   if (!md->pending) return;
   md->pending = 0;
   vt_schedule_free(&md->run_sched);
+  /* the abandoned run's observer states go with it */
+  md->run_nsaved = 0;
+  vt_blobs_free(md->obs_blobs, md->nobs_blobs);
+  md->obs_blobs = NULL;
+  md->nobs_blobs = 0;
 }
