@@ -115,6 +115,55 @@ static void progress_end(progress *p, long i, double T)
   fflush(stderr);
 }
 
+/* ---- the absurd-state rule ----
+ * MD refuses to integrate a state whose conserved quantity H (or, on the
+ * steps where the potential energy is not computed, the kinetic energy) is
+ * not finite or exceeds MD_ABSURD per particle in magnitude: no physical
+ * state in reduced units comes near it (U/N = 1e6 means LJ pairs at
+ * 0.3 sigma), while overlapping starts and diverged minimizations do
+ * (1e7-1e14 per particle), and integrating them only produces numbers.
+ * Checked at the start of every run, every MD_CHECK_EVERY steps (kinetic
+ * energy, O(N)), and wherever the energy is computed anyway (observer,
+ * checkpoint and last steps). The error names the step and the particle:
+ * the first non-finite one, else the one with the largest force or speed. */
+#define MD_ABSURD 1e6
+#define MD_CHECK_EVERY 100
+
+static int refuse_state(vt_md *md, long step, int have_energy)
+{
+  const vt_system *s = md->s;
+  const size_t n = s->n;
+  double ke = vt_system_kinetic_energy(s);
+  double H = have_energy ? ke + s->energy + vt_integrator_energy(md->integ, s, md->T) : ke;
+  const char *what = have_energy ? "the conserved quantity" : "the kinetic energy";
+  if (isfinite(H) && fabs(H) <= MD_ABSURD * (double)(n ? n : 1)) return 0;
+  for (size_t q = 0; q < 3 * n; q++) {
+    const char *field = !isfinite(s->x[q]) ? "position" : !isfinite(s->v[q]) ? "velocity"
+                        : !isfinite(s->f[q]) ? "force" : NULL;
+    if (field)
+      return vt_error(VT_ENONFINITE, "md: step %ld: %s is %g: the %s of particle %zu is not finite",
+                      step, what, H, field, q / 3 + 1);
+  }
+  size_t fi = 0, vi = 0;
+  double f2max = -1, v2max = -1;
+  for (size_t i = 0; i < n; i++) {
+    const double *f = s->f + 3 * i, *v = s->v + 3 * i;
+    double f2 = f[0] * f[0] + f[1] * f[1] + f[2] * f[2], v2 = v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
+    if (f2 > f2max) { f2max = f2; fi = i; }
+    if (v2 > v2max) { v2max = v2; vi = i; }
+  }
+  int potential_part = have_energy && fabs(s->energy) > ke;
+  char tail[160];
+  if (potential_part)
+    snprintf(tail, sizeof tail, "particle %zu has the largest force, %.3g (overlapping particles? minimize first)",
+             fi + 1, sqrt(f2max));
+  else
+    snprintf(tail, sizeof tail, "particle %zu is the fastest, speed %.3g (velocities set too high, or a time step too long for this state?)",
+             vi + 1, sqrt(v2max));
+  return vt_error(VT_ERANGE, "md: step %ld: %s is %.3g (%.3g per particle, beyond %g: not a physical state); %s",
+                  step, what, H, H / (double)(n ? n : 1), MD_ABSURD, tail);
+}
+
 /* ---- the run loop ---- */
 
 static int start_run(vt_md *md, const vt_md_run_opts *o)
@@ -204,7 +253,8 @@ int vt_md_run(vt_md *md, vt_md_run_opts *o)
 
   /* forces for the first step; the energy too when there is no step to
    * leave it current (a run's last step does) */
-  rc = vt_system_compute(s, i < nsteps ? 0 : md->integ->flags);
+  rc = vt_system_compute(s, md->integ->flags | VT_ENERGY);
+  if (!rc) rc = refuse_state(md, md->step, 1);
   const unsigned keep_flags = md->integ->flags;
   while (rc == 0 && i < nsteps) {
     if (vt_interrupted()) { rc = interrupted(md, o); break; }
@@ -224,7 +274,12 @@ int vt_md_run(vt_md *md, vt_md_run_opts *o)
     }
     rc = vt_integrator_step(md->integ, s, md->dt, T);
     md->integ->flags = keep_flags;
+    if (rc == VT_ENONFINITE) { rc = vt_error_prefix(rc, "md: step %ld: ", md->step + 1); break; }
     if (rc) break;
+    {
+      const int have_energy = s->forces_valid && (s->valid & VT_ENERGY);
+      if ((have_energy || (i + 1) % MD_CHECK_EVERY == 0) && (rc = refuse_state(md, md->step + 1, have_energy))) break;
+    }
     i++;
     o->done++;
     md->step++;
