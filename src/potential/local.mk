@@ -16,3 +16,6 @@ t_potential_models_LDADD = $(TEST_LDADD)
 t_potential_lammps_SOURCES = t/potential_lammps.c
 t_potential_lammps_CFLAGS = $(TEST_CFLAGS)
 t_potential_lammps_LDADD = $(TEST_LDADD)
+
+TESTS += t/lua_edge.lua
+EXTRA_DIST += t/lua_edge.lua
