@@ -8,13 +8,29 @@
 #include <omp.h>
 #endif
 
-/* A file being written: output goes to "<path>.tmp.<pid>"; commit flushes,
- * checks for errors and renames it over <path>; abort removes it. So an
- * interrupted or failed write never leaves a half-written file behind. */
+/* A file being written. What is promised:
+ * - A regular file (new or existing) is written to a temporary beside it,
+ *   "<path>.tmp.<host>.<pid>", which commit flushes, fsyncs, checks for
+ *   errors and renames over <path>, then fsyncs the directory (best effort:
+ *   file systems that cannot sync a directory are not an error). So a
+ *   failed or interrupted write never leaves a half-written file under the
+ *   name, and a committed one survives a crash or power loss once commit
+ *   returned 0. An existing file keeps its permission bits.
+ * - A symbolic link is followed: the file it points to is replaced the same
+ *   way (the temporary goes beside the target, the link stays a link). A
+ *   link to nothing is refused.
+ * - Character devices and FIFOs (/dev/null, /dev/full, /dev/stdout, a pipe)
+ *   are written through, never replaced: no temporary, no rename; errors
+ *   (ENOSPC from /dev/full) are reported by the writes or by commit.
+ *   Directories, block devices and sockets are refused.
+ * - Temporaries left by processes that died (kill -9) on this host are
+ *   removed when the same target is written next (their pid names no live
+ *   process); those of other hosts sharing the directory are left alone.
+ * abort removes the temporary (or just closes a written-through file). */
 typedef struct vt_wfile {
   FILE *fp;
-  char *path;
-  char *tmp;
+  char *path;    /* the file that is replaced (a symlink's target), or written through */
+  char *tmp;     /* the temporary; NULL when writing through */
 } vt_wfile;
 
 int vt_wfile_open(vt_wfile *w, const char *path);

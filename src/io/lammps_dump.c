@@ -10,6 +10,7 @@
 #include "core/util.h"
 #include "io/io.h"
 #include "io/text.h"
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -260,7 +261,7 @@ int vt_dump_write_frame(FILE *fp, const vt_system *s, double step, const double 
             " " VT_FMT_EXACT " " VT_FMT_EXACT " " VT_FMT_EXACT "\n",
             i + 1, s->type[i], x[0], x[1], x[2], im[0], im[1], im[2], v[0], v[1], v[2], s->sigma[i], s->mass[i]);
   }
-  return ferror(fp) ? vt_error(VT_EIO, "write error") : 0;
+  return ferror(fp) ? vt_error(VT_EIO, "write error: %s", strerror(errno)) : 0;
 }
 
 int vt_lammps_dump_write(const vt_system *s, const char *path, long step)

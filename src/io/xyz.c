@@ -16,6 +16,7 @@
 #include "io/io.h"
 #include "io/text.h"
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -283,7 +284,7 @@ int vt_xyz_write_frame(FILE *fp, const vt_system *s, const double *step, const d
             " " VT_FMT_EXACT " " VT_FMT_EXACT " " VT_FMT_EXACT "\n",
             s->type[i], x[0], x[1], x[2], im[0], im[1], im[2], v[0], v[1], v[2], 0.5 * s->sigma[i], s->mass[i]);
   }
-  return ferror(fp) ? vt_error(VT_EIO, "write error") : 0;
+  return ferror(fp) ? vt_error(VT_EIO, "write error: %s", strerror(errno)) : 0;
 }
 
 int vt_xyz_write(const vt_system *s, const char *path)
