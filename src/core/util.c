@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <string.h>
@@ -142,6 +143,62 @@ void vt_wfile_abort(vt_wfile *w)
   if (w->fp) { fclose(w->fp); if (w->tmp) remove(w->tmp); }
   free(w->path); free(w->tmp);
   memset(w, 0, sizeof *w);
+}
+
+/* ---- progress bar ---- */
+
+void vt_progress_start(vt_progress *p, int want, long first)
+{
+  const char *q = getenv("VT_QUIET");
+  p->on = want && isatty(2) && !(q && q[0] && strcmp(q, "0") != 0);
+  p->drawn = 0;
+  p->t0 = p->last = vt_wtime();
+  p->first = first;
+}
+
+int vt_progress_due(vt_progress *p, int force)
+{
+  if (!p->on) return 0;
+  double t = vt_wtime();
+  if (!force && t - p->last < 0.25) return 0;
+  p->last = t;
+  return 1;
+}
+
+double vt_progress_rate(const vt_progress *p, long count)
+{
+  double dt = vt_wtime() - p->t0;
+  return (count - p->first) / (dt > 1e-9 ? dt : 1e-9);
+}
+
+void vt_progress_draw(vt_progress *p, const char *label, double frac, const char *text)
+{
+  if (!p->on) return;
+  if (!(frac >= 0)) frac = 0;
+  if (frac > 1) frac = 1;
+  char bar[31];
+  int w = (int)(frac * 30);
+  for (int k = 0; k < 30; k++) bar[k] = k < w ? '#' : '.';
+  bar[30] = '\0';
+  fprintf(stderr, "\r%s %3d%% [%s] %s   ", label, (int)(100 * frac), bar, text);
+  fflush(stderr);
+  p->drawn = 1;
+}
+
+void vt_progress_finish(vt_progress *p, int always)
+{
+  if (!p->on || !(p->drawn || always)) return;
+  fputc('\n', stderr);
+  fflush(stderr);
+}
+
+void vt_format_duration(char *buf, size_t len, double sec)
+{
+  if (!(sec >= 0 && sec < 1e9)) { snprintf(buf, len, "?"); return; }
+  long s = (long)(sec + 0.5);
+  if (s >= 3600) snprintf(buf, len, "%ldh%02ldm", s / 3600, (s / 60) % 60);
+  else if (s >= 60) snprintf(buf, len, "%ldm%02lds", s / 60, s % 60);
+  else snprintf(buf, len, "%lds", s);
 }
 
 const char *vt_version(void) { return PACKAGE_VERSION; }

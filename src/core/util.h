@@ -37,6 +37,27 @@ int vt_wfile_open(vt_wfile *w, const char *path);
 int vt_wfile_commit(vt_wfile *w);
 void vt_wfile_abort(vt_wfile *w);
 
+/* A progress bar on stderr, shared by MD runs and minimizations: on only
+ * when asked, stderr is a terminal and VT_QUIET is unset (or "0"). The
+ * caller decides what it says; this draws "\r<label> <pct>% [###...] <text>"
+ * at most four times a second. */
+typedef struct vt_progress {
+  int on, drawn;
+  double t0, last;   /* start and last drawing (vt_wtime) */
+  long first;        /* the count at the start, for rates */
+} vt_progress;
+void vt_progress_start(vt_progress *p, int want, long first);
+/* Is it time to draw (a quarter second since the last time, or force)? */
+int vt_progress_due(vt_progress *p, int force);
+/* Draw; frac in [0, 1] fills the bar. */
+void vt_progress_draw(vt_progress *p, const char *label, double frac, const char *text);
+/* Units of work per second since the start, with count the current one. */
+double vt_progress_rate(const vt_progress *p, long count);
+/* End the line: if something was drawn, or always (MD's closing line). */
+void vt_progress_finish(vt_progress *p, int always);
+/* "12s", "3m05s", "2h10m"; "?" for negative or absurd values. */
+void vt_format_duration(char *buf, size_t len, double sec);
+
 const char *vt_version(void);
 /* Seconds on a monotonic clock (CLOCK_MONOTONIC) from an arbitrary origin:
  * for measuring elapsed wall time. */

@@ -2,13 +2,12 @@
 #include "dynamics/md.h"
 #include "core/error.h"
 #include "core/neighbor.h"
+#include "core/util.h"
 #include "io/io.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #define MD_BLOB "vt.md"
 #define MD_BLOB_VERSION 1
@@ -57,62 +56,34 @@ int vt_md_conserved(vt_md *md, double *H)
   return 0;
 }
 
-/* ---- progress bar (stderr, only on a terminal) ---- */
+/* ---- progress bar (core/util.h: stderr, only on a terminal) ---- */
 
 typedef struct {
-  int on;
-  double t0, last;
-  long first, total;
+  vt_progress p;
+  long total;
 } progress;
-
-static double now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static void fmt_time(char *buf, size_t len, double sec)
-{
-  if (!(sec >= 0 && sec < 1e9)) { snprintf(buf, len, "?"); return; }
-  long s = (long)(sec + 0.5);
-  if (s >= 3600) snprintf(buf, len, "%ldh%02ldm", s / 3600, (s / 60) % 60);
-  else if (s >= 60) snprintf(buf, len, "%ldm%02lds", s / 60, s % 60);
-  else snprintf(buf, len, "%lds", s);
-}
 
 static void progress_start(progress *p, int want, long done, long total)
 {
-  const char *q = getenv("VT_QUIET");
-  p->on = want && isatty(2) && !(q && q[0] && strcmp(q, "0") != 0) && total > 0;
-  p->t0 = p->last = now();
-  p->first = done;
+  vt_progress_start(&p->p, want && total > 0, done);
   p->total = total;
 }
 
 static void progress_draw(progress *p, long i, double T, int force)
 {
-  if (!p->on) return;
-  double t = now();
-  if (!force && t - p->last < 0.25) return;
-  p->last = t;
-  double frac = (double)i / p->total, rate = (i - p->first) / fmax(t - p->t0, 1e-9);
-  char eta[32], bar[31];
-  fmt_time(eta, sizeof eta, rate > 0 ? (p->total - i) / rate : -1);
-  int w = (int)(frac * 30);
-  for (int k = 0; k < 30; k++) bar[k] = k < w ? '#' : '.';
-  bar[30] = '\0';
-  fprintf(stderr, "\rmd %3d%% [%s] %ld/%ld  T %.4g  %.4g steps/s  ETA %s   ", (int)(100 * frac), bar, i,
-          p->total, T, rate, eta);
-  fflush(stderr);
+  if (!vt_progress_due(&p->p, force)) return;
+  double rate = vt_progress_rate(&p->p, i);
+  char eta[32], text[160];
+  vt_format_duration(eta, sizeof eta, rate > 0 ? (p->total - i) / rate : -1);
+  snprintf(text, sizeof text, "%ld/%ld  T %.4g  %.4g steps/s  ETA %s", i, p->total, T, rate, eta);
+  vt_progress_draw(&p->p, "md", (double)i / p->total, text);
 }
 
 static void progress_end(progress *p, long i, double T)
 {
-  if (!p->on) return;
+  if (!p->p.on) return;
   progress_draw(p, i, T, 1);
-  fputc('\n', stderr);
-  fflush(stderr);
+  vt_progress_finish(&p->p, 1);
 }
 
 /* ---- the absurd-state rule ----

@@ -243,7 +243,7 @@ static int m_index(lua_State *L)
                                 strcmp(k, "ls_evals") == 0 || strcmp(k, "restart_every") == 0))
       lua_pushinteger(L, (lua_Integer)v);
     else if (strcmp(k, "halfstepback") == 0 || strcmp(k, "initialdelay") == 0 || strcmp(k, "masses") == 0 ||
-             strcmp(k, "powell") == 0)
+             strcmp(k, "powell") == 0 || strcmp(k, "progress") == 0)
       lua_pushboolean(L, v != 0.0);
     else
       lua_pushnumber(L, v);

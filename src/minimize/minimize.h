@@ -98,6 +98,7 @@ struct vt_minimizer {
   int norm;              /* VT_NORM_MAX or VT_NORM_TWO */
   long max_steps;        /* budget of vt_minimizer_minimize (0: none) */
   long max_evals;        /* force evaluations per minimize (0: none) */
+  int progress;          /* vt_minimizer_minimize draws a bar on a terminal (1, the default) */
   /* the current point */
   double energy, energy_prev, fmax, fnorm;
   long steps, force_evals;
@@ -136,7 +137,9 @@ const vt_minimizer_type *vt_minimizer_type_find(const char *name);
 
 /* Allocate a minimizer; params (may be NULL) are named values: the common
  * ftol (1e-10), etol (0: off), norm ("max" | "two"), max_steps (1000000),
- * diverge (1e3; 0: off; see Divergence above),
+ * diverge (1e3; 0: off; see Divergence above), progress (1: vt_minimizer_minimize
+ * shows steps, fmax against ftol and the rate on stderr when it is a
+ * terminal and VT_QUIET is unset; 0: never),
  * max_evals (0: none; tested between steps, so a line search may overrun it
  * by its own budget) and the type's own (see each file). Unknown names and
  * out-of-range values are errors. */

@@ -3,6 +3,7 @@
  * type shares (evaluation with non-finite checks, moves, 3N-vector sums). */
 #include "minimize/impl.h"
 #include "core/error.h"
+#include "core/util.h"
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@ const vt_minimizer_type *vt_minimizer_type_find(const char *name)
   return NULL;
 }
 
-static const char *const common_params[] = {"ftol", "etol", "norm", "max_steps", "max_evals", "diverge", NULL};
+static const char *const common_params[] = {"ftol", "etol", "norm", "max_steps", "max_evals", "diverge", "progress", NULL};
 
 static int is_common(const char *key)
 {
@@ -68,6 +69,8 @@ static int set_common(vt_minimizer *m, const vt_param *p)
   } else if (strcmp(p->key, "etol") == 0) {
     if ((rc = vt_min_param_number(T, p, 0.0, 1.0, &v))) return rc;
     m->etol = v;
+  } else if (strcmp(p->key, "progress") == 0) {
+    return vt_min_param_bool(T, p, &m->progress);
   } else if (strcmp(p->key, "diverge") == 0) {
     if ((rc = vt_min_param_number(T, p, 0.0, 1e300, &v))) return rc;
     m->diverge = v;
@@ -114,6 +117,7 @@ int vt_minimizer_alloc(const vt_minimizer_type *T, const vt_params *params, vt_m
   m->max_steps = 1000000;
   m->max_evals = 0;
   m->diverge = 1e3;
+  m->progress = 1;
   T->init(m->state);
   int rc = 0;
   for (size_t k = 0; params && k < params->n && !rc; k++) rc = set_one(m, &params->p[k]);
@@ -147,6 +151,7 @@ int vt_minimizer_get(const vt_minimizer *m, const char *key, double *value)
   if (strcmp(key, "max_steps") == 0) { *value = (double)m->max_steps; return 0; }
   if (strcmp(key, "max_evals") == 0) { *value = (double)m->max_evals; return 0; }
   if (strcmp(key, "diverge") == 0) { *value = m->diverge; return 0; }
+  if (strcmp(key, "progress") == 0) { *value = m->progress; return 0; }
   if (m->type->get && m->type->get(m->state, key, value) == 0) return 0;
   return vt_error(VT_EINVAL, "%s: no parameter or state named '%s'", m->type->name, key);
 }
@@ -421,6 +426,20 @@ void vt_minimizer_result(const vt_minimizer *m, vt_minimize_result *r)
   r->message = m->status == VT_MIN_DIVERGED ? m->message : NULL;
 }
 
+/* The bar: fmax from its start value down to ftol on a log scale (or the
+ * step budget, whichever is further along), steps, fmax, U and the rate. */
+static void progress_draw(vt_minimizer *m, vt_progress *p, double f0, int force)
+{
+  if (!vt_progress_due(p, force)) return;
+  double f = m->norm == VT_NORM_TWO ? m->fnorm : m->fmax, frac = 0.0;
+  if (m->ftol > 0 && f0 > m->ftol && f > 0) frac = log(f0 / f) / log(f0 / m->ftol);
+  if (m->max_steps > 0) frac = fmax(frac, (double)m->steps / (double)m->max_steps);
+  char text[200];
+  snprintf(text, sizeof text, "step %ld  %s %.3g -> %.3g  U %.10g  %.4g steps/s", m->steps,
+           m->norm == VT_NORM_TWO ? "fnorm" : "fmax", f, m->ftol, m->energy, vt_progress_rate(p, m->steps));
+  vt_progress_draw(p, m->type->name, frac, text);
+}
+
 int vt_minimizer_minimize(vt_minimizer *m, vt_system *s, vt_minimize_result *r)
 {
   memset(r, 0, sizeof *r);
@@ -428,16 +447,24 @@ int vt_minimizer_minimize(vt_minimizer *m, vt_system *s, vt_minimize_result *r)
   if (rc) return rc;
   int st = vt_minimizer_test(m) == VT_MIN_FTOL ? VT_MIN_FTOL : VT_MIN_CONTINUE;
   m->status = st;
+  vt_progress bar;
+  const double f0 = m->norm == VT_NORM_TWO ? m->fnorm : m->fmax;
+  vt_progress_start(&bar, m->progress, 0);
   while (st == VT_MIN_CONTINUE) {
     if (m->max_steps > 0 && m->steps >= m->max_steps) { st = VT_MIN_MAXSTEPS; break; }
     if (m->max_evals > 0 && m->force_evals >= m->max_evals) { st = VT_MIN_MAXEVALS; break; }
     if (vt_interrupted()) {
+      vt_progress_finish(&bar, 0);
       vt_minimizer_result(m, r);
       return vt_error(VT_EINTR, "%s: interrupted after %ld steps (fmax %g)", m->type->name, m->steps, m->fmax);
     }
     st = vt_minimizer_iterate(m);
-    if (st < 0) { vt_minimizer_result(m, r); return st; }
+    if (st < 0) { vt_progress_finish(&bar, 0); vt_minimizer_result(m, r); return st; }
+    progress_draw(m, &bar, f0, 0);
   }
+  /* a bar that was shown ends with the final state; short runs draw nothing */
+  if (bar.drawn) progress_draw(m, &bar, f0, 1);
+  vt_progress_finish(&bar, 0);
   m->status = st;
   vt_minimizer_result(m, r);
   return 0;
