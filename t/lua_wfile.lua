@@ -40,6 +40,20 @@ end
 vt.write(s, "/dev/null", { format = "lammps-data" })
 T.ok(kind("/dev/null") == "char", "/dev/null: written through, still a device")
 
+-- /dev/stdout redirected to a file opened for appending: written through
+-- (replacing the file would lose what it held)
+do
+  local log = dir .. "/log.txt"
+  local f = io.open(log, "w"); f:write("before\n"); f:close()
+  local script = dir .. "/w.lua"
+  f = io.open(script, "w")
+  f:write('local vt = require "vitrum"; vt.write(vt.system{ n = 3, box = { 5, 5, 5 }, init = "lattice" }, "/dev/stdout", { format = "xyz" })\n')
+  f:close()
+  sh(("'%s/vitrum' '%s' >> '%s'"):format(os.getenv("VT_BUILDDIR"), script, log))
+  local d = slurp(log) or ""
+  T.ok(d:find("^before\n3\n") ~= nil, "/dev/stdout appended to a file: written through, the earlier content kept")
+end
+
 -- a FIFO: written through to its reader
 local fifo, out = dir .. "/pipe.xyz", dir .. "/from_pipe.xyz"
 if sh(("mkfifo '%s'"):format(fifo)) then

@@ -73,11 +73,15 @@ int vt_wfile_open(vt_wfile *w, const char *path)
   if (exists && (S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode)))
     return vt_error(VT_EIO, "cannot write '%s': it is a %s (only regular files, character devices and FIFOs "
                     "are written)", path, S_ISBLK(st.st_mode) ? "block device" : "socket");
-  if (exists && !S_ISREG(st.st_mode)) {
-    /* a character device or a FIFO: write through, never replace it */
+  /* /dev/stdout and friends are links to whatever the shell opened (a file
+   * opened for appending, say): replacing that file would lose its content */
+  int special = strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0;
+  if (exists && (!S_ISREG(st.st_mode) || special)) {
+    /* a character device, a FIFO, or a name under /dev or /proc: write
+     * through, never replace it */
     w->path = strdup(path);
     if (!w->path) return vt_error(VT_ENOMEM, "out of memory");
-    w->fp = fopen(path, "wb");
+    w->fp = fopen(path, "ab");   /* no O_TRUNC: a regular file behind /dev/stdout keeps what it held */
     if (!w->fp) {
       int e = errno;
       free(w->path); w->path = NULL;

@@ -19,8 +19,10 @@
  * - A symbolic link is followed: the file it points to is replaced the same
  *   way (the temporary goes beside the target, the link stays a link). A
  *   link to nothing is refused.
- * - Character devices and FIFOs (/dev/null, /dev/full, /dev/stdout, a pipe)
- *   are written through, never replaced: no temporary, no rename; errors
+ * - Character devices and FIFOs (/dev/null, /dev/full, a pipe), and any
+ *   existing name under /dev or /proc (/dev/stdout redirected to a file the
+ *   shell opened for appending), are written through, never replaced: no
+ *   temporary, no rename, no fsync; errors
  *   (ENOSPC from /dev/full) are reported by the writes or by commit.
  *   Directories, block devices and sockets are refused.
  * - Temporaries left by processes that died (kill -9) on this host are
