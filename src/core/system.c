@@ -115,6 +115,7 @@ void vt_system_invalidate(vt_system *s)
 {
   s->valid = 0;
   s->forces_valid = 0;
+  s->changes++;
 }
 
 int vt_system_set_potential(vt_system *s, vt_potential *p)

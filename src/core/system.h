@@ -66,6 +66,9 @@ typedef struct vt_system {
   vt_neighbor *nl;        /* owned, built on demand */
   double skin;            /* Verlet skin (default 0.3) */
   unsigned long sigma_version; /* bumped whenever diameters change */
+  unsigned long changes;  /* bumped by every vt_system_invalidate: lets an object
+                             that drives s (a minimizer) tell its own changes
+                             from anyone else's */
 
   /* Results of the last vt_system_compute. */
   unsigned valid;         /* VT_* flags of what is current; 0 after any change */

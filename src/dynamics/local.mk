@@ -20,3 +20,6 @@ t_dynamics_restart_CFLAGS = $(TEST_CFLAGS)
 t_dynamics_restart_LDADD = $(TEST_LDADD)
 
 EXTRA_DIST += t/dynamics_common.h scripts/examples/cool_quench_heat.lua
+
+TESTS += t/lua_md_absurd.lua
+EXTRA_DIST += t/lua_md_absurd.lua

@@ -2,13 +2,12 @@
 #include "dynamics/md.h"
 #include "core/error.h"
 #include "core/neighbor.h"
+#include "core/util.h"
 #include "io/io.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #define MD_BLOB "vt.md"
 #define MD_BLOB_VERSION 1
@@ -58,62 +57,83 @@ int vt_md_conserved(vt_md *md, double *H)
   return 0;
 }
 
-/* ---- progress bar (stderr, only on a terminal) ---- */
+/* ---- progress bar (core/util.h: stderr, only on a terminal) ---- */
 
 typedef struct {
-  int on;
-  double t0, last;
-  long first, total;
+  vt_progress p;
+  long total;
 } progress;
-
-static double now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static void fmt_time(char *buf, size_t len, double sec)
-{
-  if (!(sec >= 0 && sec < 1e9)) { snprintf(buf, len, "?"); return; }
-  long s = (long)(sec + 0.5);
-  if (s >= 3600) snprintf(buf, len, "%ldh%02ldm", s / 3600, (s / 60) % 60);
-  else if (s >= 60) snprintf(buf, len, "%ldm%02lds", s / 60, s % 60);
-  else snprintf(buf, len, "%lds", s);
-}
 
 static void progress_start(progress *p, int want, long done, long total)
 {
-  const char *q = getenv("VT_QUIET");
-  p->on = want && isatty(2) && !(q && q[0] && strcmp(q, "0") != 0) && total > 0;
-  p->t0 = p->last = now();
-  p->first = done;
+  vt_progress_start(&p->p, want && total > 0, done);
   p->total = total;
 }
 
 static void progress_draw(progress *p, long i, double T, int force)
 {
-  if (!p->on) return;
-  double t = now();
-  if (!force && t - p->last < 0.25) return;
-  p->last = t;
-  double frac = (double)i / p->total, rate = (i - p->first) / fmax(t - p->t0, 1e-9);
-  char eta[32], bar[31];
-  fmt_time(eta, sizeof eta, rate > 0 ? (p->total - i) / rate : -1);
-  int w = (int)(frac * 30);
-  for (int k = 0; k < 30; k++) bar[k] = k < w ? '#' : '.';
-  bar[30] = '\0';
-  fprintf(stderr, "\rmd %3d%% [%s] %ld/%ld  T %.4g  %.4g steps/s  ETA %s   ", (int)(100 * frac), bar, i,
-          p->total, T, rate, eta);
-  fflush(stderr);
+  if (!vt_progress_due(&p->p, force)) return;
+  double rate = vt_progress_rate(&p->p, i);
+  char eta[32], text[160];
+  vt_format_duration(eta, sizeof eta, rate > 0 ? (p->total - i) / rate : -1);
+  snprintf(text, sizeof text, "%ld/%ld  T %.4g  %.4g steps/s  ETA %s", i, p->total, T, rate, eta);
+  vt_progress_draw(&p->p, "md", (double)i / p->total, text);
 }
 
 static void progress_end(progress *p, long i, double T)
 {
-  if (!p->on) return;
+  if (!p->p.on) return;
   progress_draw(p, i, T, 1);
-  fputc('\n', stderr);
-  fflush(stderr);
+  vt_progress_finish(&p->p, 1);
+}
+
+/* ---- the absurd-state rule ----
+ * MD refuses to integrate a state whose conserved quantity H (or, on the
+ * steps where the potential energy is not computed, the kinetic energy) is
+ * not finite or exceeds MD_ABSURD per particle in magnitude: no physical
+ * state in reduced units comes near it (U/N = 1e6 means LJ pairs at
+ * 0.3 sigma), while overlapping starts and diverged minimizations do
+ * (1e7-1e14 per particle), and integrating them only produces numbers.
+ * Checked at the start of every run, every MD_CHECK_EVERY steps (kinetic
+ * energy, O(N)), and wherever the energy is computed anyway (observer,
+ * checkpoint and last steps). The error names the step and the particle:
+ * the first non-finite one, else the one with the largest force or speed. */
+#define MD_ABSURD 1e6
+#define MD_CHECK_EVERY 100
+
+static int refuse_state(vt_md *md, long step, int have_energy)
+{
+  const vt_system *s = md->s;
+  const size_t n = s->n;
+  double ke = vt_system_kinetic_energy(s);
+  double H = have_energy ? ke + s->energy + vt_integrator_energy(md->integ, s, md->T) : ke;
+  const char *what = have_energy ? "the conserved quantity" : "the kinetic energy";
+  if (isfinite(H) && fabs(H) <= MD_ABSURD * (double)(n ? n : 1)) return 0;
+  for (size_t q = 0; q < 3 * n; q++) {
+    const char *field = !isfinite(s->x[q]) ? "position" : !isfinite(s->v[q]) ? "velocity"
+                        : !isfinite(s->f[q]) ? "force" : NULL;
+    if (field)
+      return vt_error(VT_ENONFINITE, "md: step %ld: %s is %g: the %s of particle %zu is not finite",
+                      step, what, H, field, q / 3 + 1);
+  }
+  size_t fi = 0, vi = 0;
+  double f2max = -1, v2max = -1;
+  for (size_t i = 0; i < n; i++) {
+    const double *f = s->f + 3 * i, *v = s->v + 3 * i;
+    double f2 = f[0] * f[0] + f[1] * f[1] + f[2] * f[2], v2 = v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
+    if (f2 > f2max) { f2max = f2; fi = i; }
+    if (v2 > v2max) { v2max = v2; vi = i; }
+  }
+  int potential_part = have_energy && fabs(s->energy) > ke;
+  char tail[160];
+  if (potential_part)
+    snprintf(tail, sizeof tail, "particle %zu has the largest force, %.3g (overlapping particles? minimize first)",
+             fi + 1, sqrt(f2max));
+  else
+    snprintf(tail, sizeof tail, "particle %zu is the fastest, speed %.3g (velocities set too high, or a time step too long for this state?)",
+             vi + 1, sqrt(v2max));
+  return vt_error(VT_ERANGE, "md: step %ld: %s is %.3g (%.3g per particle, beyond %g: not a physical state); %s",
+                  step, what, H, H / (double)(n ? n : 1), MD_ABSURD, tail);
 }
 
 /* ---- the run loop ---- */
@@ -307,10 +327,11 @@ int vt_md_run(vt_md *md, vt_md_run_opts *o)
   progress_start(&bar, o->progress, i, nsteps);
 
   /* forces for the first step plus what the observers need now (a fresh
-   * correlator takes its time origin here); the energy too when there is no
-   * step to leave it current (a run's last step does) */
+   * correlator takes its time origin here), with the energy, so that an
+   * absurd state is refused before the first step */
   for (size_t k = 0; k < nobs; k++) obs[k]->want = vt_observer_next(obs[k], md->step - 1);
-  rc = vt_system_compute(s, (i < nsteps ? 0 : md->integ->flags) | needs_at(obs, nobs, md->step));
+  rc = vt_system_compute(s, md->integ->flags | VT_ENERGY | needs_at(obs, nobs, md->step));
+  if (!rc) rc = refuse_state(md, md->step, 1);
   if (rc == 0) {
     rc = sample_at(md, obs, nobs, md->T);
     if (rc == VT_EINTR) rc = interrupted(md, o);
@@ -335,7 +356,12 @@ int vt_md_run(vt_md *md, vt_md_run_opts *o)
     }
     rc = vt_integrator_step(md->integ, s, md->dt, T);
     md->integ->flags = keep_flags;
+    if (rc == VT_ENONFINITE) { rc = vt_error_prefix(rc, "md: step %ld: ", md->step + 1); break; }
     if (rc) break;
+    {
+      const int have_energy = s->forces_valid && (s->valid & VT_ENERGY);
+      if ((have_energy || (i + 1) % MD_CHECK_EVERY == 0) && (rc = refuse_state(md, md->step + 1, have_energy))) break;
+    }
     i++;
     o->done++;
     md->step++;

@@ -11,6 +11,7 @@
 #include "core/util.h"
 #include "io/io.h"
 #include "io/text.h"
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -286,7 +287,7 @@ int vt_dump_write_frame_opts(FILE *fp, const vt_system *s, double step, const do
     }
     fputc('\n', fp);
   }
-  return ferror(fp) ? vt_error(VT_EIO, "write error") : 0;
+  return ferror(fp) ? vt_error(VT_EIO, "write error: %s", strerror(errno)) : 0;
 }
 
 int vt_dump_write_frame(FILE *fp, const vt_system *s, double step, const double *time)

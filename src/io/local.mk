@@ -16,3 +16,6 @@ t_io_formats_LDADD = $(TEST_LDADD)
 t_io_errors_SOURCES = t/io_errors.c
 t_io_errors_CFLAGS = $(TEST_CFLAGS)
 t_io_errors_LDADD = $(TEST_LDADD)
+
+TESTS += t/lua_wfile.lua
+EXTRA_DIST += t/lua_wfile.lua

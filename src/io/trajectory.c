@@ -197,8 +197,11 @@ int vt_trajectory_write(vt_trajectory *t, const vt_system *s, double step, doubl
     else rc = vt_bin_write_record(t->w.fp, b.p, b.len, 1, t->path);  /* speed: doubles compress little */
     vt_obuf_free(&b);
   }
-  if (!rc && ferror(t->w.fp)) rc = vt_error(VT_EIO, "writing '%s' failed", t->path);
-  if (rc) { t->err = rc; return rc; }
+  if (!rc && ferror(t->w.fp)) rc = vt_error(VT_EIO, "write error: %s", strerror(errno));
+  if (rc) {
+    t->err = rc;
+    return vt_error_prefix(rc, "trajectory %s: writing frame %ld (step %g) failed: ", t->path, t->count + 1, step);
+  }
   t->count++;
   return 0;
 }

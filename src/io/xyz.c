@@ -21,6 +21,7 @@
 #include "io/io.h"
 #include "io/text.h"
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -322,7 +323,7 @@ int vt_xyz_write_frame_opts(FILE *fp, const vt_system *s, const double *step, co
     }
     fputc('\n', fp);
   }
-  return ferror(fp) ? vt_error(VT_EIO, "write error") : 0;
+  return ferror(fp) ? vt_error(VT_EIO, "write error: %s", strerror(errno)) : 0;
 }
 
 int vt_xyz_write_frame(FILE *fp, const vt_system *s, const double *step, const double *time)

@@ -7,8 +7,9 @@
  *   m:set(s); repeat local st = m:iterate() until st ~= "continue"
  *   m.fmax  m.energy  m.steps  m.dt  m.alpha ...   m.dt = 0.01
  *
- * Non-convergence is a result (converged=false, status "max_steps", ...);
- * misuse, non-finite states and interruption raise. The minimizer keeps the
+ * Non-convergence is a result (converged=false, status "max_steps", ...),
+ * divergence too (status "diverged", with r.message and m.message saying
+ * why); misuse, a non-finite start and interruption raise. The minimizer keeps the
  * system it was set on alive (uservalue 1). */
 #include "lua/lvitrum.h"
 #include <string.h>
@@ -129,6 +130,7 @@ static void push_result(lua_State *L, const vt_minimize_result *r)
   lua_pushnumber(L, r->fnorm); lua_setfield(L, -2, "fnorm");
   lua_pushinteger(L, r->force_evals); lua_setfield(L, -2, "force_evals");
   lua_pushstring(L, vt_minimizer_status_name(r->status)); lua_setfield(L, -2, "status");
+  if (r->message) { lua_pushstring(L, r->message); lua_setfield(L, -2, "message"); }
 }
 
 /* m:set(s) -> m */
@@ -144,7 +146,7 @@ static int m_set(lua_State *L)
   return 1;
 }
 
-/* m:iterate() -> "continue" | "ftol" | "etol" | "stuck" */
+/* m:iterate() -> "continue" | "ftol" | "etol" | "stuck" | "diverged" */
 static int m_iterate(lua_State *L)
 {
   vt_minimizer *m = with_system(L, 1);
@@ -220,6 +222,11 @@ static int m_index(lua_State *L)
   if (strcmp(k, "system") == 0) { lua_getiuservalue(L, 1, 1); return 1; }
   if (strcmp(k, "steps") == 0) { lua_pushinteger(L, m->steps); return 1; }
   if (strcmp(k, "force_evals") == 0) { lua_pushinteger(L, m->force_evals); return 1; }
+  if (strcmp(k, "message") == 0) {
+    if (m->status == VT_MIN_DIVERGED) lua_pushstring(L, m->message);
+    else lua_pushnil(L);
+    return 1;
+  }
   int point = strcmp(k, "energy") == 0 || strcmp(k, "fmax") == 0 || strcmp(k, "fnorm") == 0 ||
               strcmp(k, "converged") == 0 || strcmp(k, "status") == 0;
   if (point) {
@@ -239,7 +246,7 @@ static int m_index(lua_State *L)
                                 strcmp(k, "ls_evals") == 0 || strcmp(k, "restart_every") == 0))
       lua_pushinteger(L, (lua_Integer)v);
     else if (strcmp(k, "halfstepback") == 0 || strcmp(k, "initialdelay") == 0 || strcmp(k, "masses") == 0 ||
-             strcmp(k, "powell") == 0)
+             strcmp(k, "powell") == 0 || strcmp(k, "progress") == 0)
       lua_pushboolean(L, v != 0.0);
     else
       lua_pushnumber(L, v);

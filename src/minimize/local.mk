@@ -21,3 +21,7 @@ t_minimize_reference_LDADD = $(TEST_LDADD)
 
 TESTS += t/lua_fire_overlap.lua
 EXTRA_DIST += t/lua_fire_overlap.lua
+TESTS += t/lua_min_diverge.lua
+EXTRA_DIST += t/lua_min_diverge.lua
+TESTS += t/progress_min.sh
+EXTRA_DIST += t/progress_min.sh

@@ -35,8 +35,18 @@
  * the 2-norm of the 3N force vector, as LAMMPS's default), or, when etol > 0,
  * a relative energy change below etol over one step (LAMMPS's test, checked
  * only on steps the algorithm marks as fair). Converged is never reported on
- * any other ground. Non-finite energies or forces stop with VT_ENONFINITE
- * naming a particle; vt_interrupted() stops the loop with VT_EINTR. */
+ * any other ground. vt_interrupted() stops the loop with VT_EINTR.
+ *
+ * Divergence: a step after which the energy or a force is not finite, or
+ * the energy exceeds the lowest energy seen so far, U_low, by more than
+ * diverge x max(U_start - U_low, |U_low|, N) (the common parameter diverge,
+ * 1e3 by default, 0 turns the energy test off; N stands for one energy unit
+ * per particle, so states near U = 0 are judged on that scale), ends with
+ * status VT_MIN_DIVERGED (not an error: converged = false) and a message
+ * naming the step, the energies and, for non-finite values, the particle.
+ * The system is then put back at the lowest-energy point seen (positions
+ * and images), evaluated there. A non-finite state at the start is an
+ * error (VT_ENONFINITE), not a divergence. */
 #ifndef VT_MINIMIZE_H
 #define VT_MINIMIZE_H
 #include <stddef.h>
@@ -50,9 +60,13 @@ enum {
   VT_MIN_ETOL = 2,     /* converged: energy criterion */
   VT_MIN_MAXSTEPS = 3, /* the step budget is spent (vt_minimizer_minimize) */
   VT_MIN_MAXEVALS = 4, /* the force-evaluation budget is spent */
-  VT_MIN_STUCK = 5     /* no progress possible: a line search failed along the
+  VT_MIN_STUCK = 5,    /* no progress possible: a line search failed along the
                           steepest-descent direction, or FIRE went uphill
                           vdfmax steps in a row */
+  VT_MIN_DIVERGED = 6  /* the energy or the forces turned non-finite, or the
+                          energy rose far above the lowest one seen (the
+                          `diverge` rule); the system is put back at the
+                          lowest-energy point and m->message says why */
 };
 
 enum { VT_NORM_MAX = 0, VT_NORM_TWO = 1 };
@@ -84,11 +98,21 @@ struct vt_minimizer {
   int norm;              /* VT_NORM_MAX or VT_NORM_TWO */
   long max_steps;        /* budget of vt_minimizer_minimize (0: none) */
   long max_evals;        /* force evaluations per minimize (0: none) */
+  int progress;          /* vt_minimizer_minimize draws a bar on a terminal (1, the default) */
   /* the current point */
   double energy, energy_prev, fmax, fnorm;
   long steps, force_evals;
   int etol_ok;           /* set by the type: the last step's energy change is a fair test */
   int status;            /* of the last step */
+  /* divergence (see vt_minimizer_iterate) */
+  double diverge;        /* factor of the rule (1e3; 0: off) */
+  double energy_start, energy_best;
+  long best_step;
+  double *best_x;        /* 3n positions and images of the lowest-energy point */
+  int *best_image;
+  char message[320];     /* why a minimization diverged ("" otherwise) */
+  unsigned long seen_changes; /* s->changes after our last step: a change from
+                                 outside restarts the minimizer */
 };
 
 typedef struct vt_minimize_result {
@@ -98,6 +122,8 @@ typedef struct vt_minimize_result {
   double energy;         /* total potential energy U */
   double fmax;           /* largest |force component| */
   double fnorm;          /* 2-norm of the 3N force vector */
+  const char *message;   /* status VT_MIN_DIVERGED: what happened (the minimizer's
+                            message, valid until its next step); NULL otherwise */
 } vt_minimize_result;
 
 extern const vt_minimizer_type *const vt_minimizer_fire;
@@ -111,6 +137,9 @@ const vt_minimizer_type *vt_minimizer_type_find(const char *name);
 
 /* Allocate a minimizer; params (may be NULL) are named values: the common
  * ftol (1e-10), etol (0: off), norm ("max" | "two"), max_steps (1000000),
+ * diverge (1e3; 0: off; see Divergence above), progress (1: vt_minimizer_minimize
+ * shows steps, fmax against ftol and the rate on stderr when it is a
+ * terminal and VT_QUIET is unset; 0: never),
  * max_evals (0: none; tested between steps, so a line search may overrun it
  * by its own budget) and the type's own (see each file). Unknown names and
  * out-of-range values are errors. */
@@ -126,7 +155,8 @@ int vt_minimizer_get(const vt_minimizer *m, const char *key, double *value);
  * and the counters. The minimizer borrows s until the next set or free. */
 int vt_minimizer_set(vt_minimizer *m, vt_system *s);
 /* One step, then the convergence test at the new point: VT_MIN_CONTINUE,
- * VT_MIN_FTOL, VT_MIN_ETOL, VT_MIN_STUCK, or a negative error. If the system
+ * VT_MIN_FTOL, VT_MIN_ETOL, VT_MIN_STUCK, VT_MIN_DIVERGED (the system is
+ * back at the lowest-energy point), or a negative error. If the system
  * was changed from outside since the last step (positions set, potential
  * changed), the minimizer re-evaluates it and restarts from there. */
 int vt_minimizer_iterate(vt_minimizer *m);
@@ -143,7 +173,7 @@ int vt_minimizer_minimize(vt_minimizer *m, vt_system *s, vt_minimize_result *r);
 void vt_minimizer_result(const vt_minimizer *m, vt_minimize_result *r);
 
 const char *vt_minimizer_name(const vt_minimizer *m);
-/* "continue", "ftol", "etol", "max_steps", "max_evals", "stuck" */
+/* "continue", "ftol", "etol", "max_steps", "max_evals", "stuck", "diverged" */
 const char *vt_minimizer_status_name(int status);
 
 #endif

@@ -3,6 +3,7 @@
  * type shares (evaluation with non-finite checks, moves, 3N-vector sums). */
 #include "minimize/impl.h"
 #include "core/error.h"
+#include "core/util.h"
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@ const vt_minimizer_type *vt_minimizer_type_find(const char *name)
   return NULL;
 }
 
-static const char *const common_params[] = {"ftol", "etol", "norm", "max_steps", "max_evals", NULL};
+static const char *const common_params[] = {"ftol", "etol", "norm", "max_steps", "max_evals", "diverge", "progress", NULL};
 
 static int is_common(const char *key)
 {
@@ -68,6 +69,11 @@ static int set_common(vt_minimizer *m, const vt_param *p)
   } else if (strcmp(p->key, "etol") == 0) {
     if ((rc = vt_min_param_number(T, p, 0.0, 1.0, &v))) return rc;
     m->etol = v;
+  } else if (strcmp(p->key, "progress") == 0) {
+    return vt_min_param_bool(T, p, &m->progress);
+  } else if (strcmp(p->key, "diverge") == 0) {
+    if ((rc = vt_min_param_number(T, p, 0.0, 1e300, &v))) return rc;
+    m->diverge = v;
   } else if (strcmp(p->key, "max_steps") == 0 || strcmp(p->key, "max_evals") == 0) {
     if ((rc = vt_min_param_number(T, p, 0.0, 9.2e18, &v))) return rc;
     if (v != floor(v)) return vt_error(VT_EINVAL, "%s: parameter '%s' must be an integer", T->name, p->key);
@@ -110,6 +116,8 @@ int vt_minimizer_alloc(const vt_minimizer_type *T, const vt_params *params, vt_m
   m->norm = VT_NORM_MAX;
   m->max_steps = 1000000;
   m->max_evals = 0;
+  m->diverge = 1e3;
+  m->progress = 1;
   T->init(m->state);
   int rc = 0;
   for (size_t k = 0; params && k < params->n && !rc; k++) rc = set_one(m, &params->p[k]);
@@ -124,6 +132,8 @@ void vt_minimizer_free(vt_minimizer *m)
   if (!m) return;
   if (m->state) m->type->free(m->state);
   free(m->state);
+  free(m->best_x);
+  free(m->best_image);
   free(m);
 }
 
@@ -140,6 +150,8 @@ int vt_minimizer_get(const vt_minimizer *m, const char *key, double *value)
   if (strcmp(key, "etol") == 0) { *value = m->etol; return 0; }
   if (strcmp(key, "max_steps") == 0) { *value = (double)m->max_steps; return 0; }
   if (strcmp(key, "max_evals") == 0) { *value = (double)m->max_evals; return 0; }
+  if (strcmp(key, "diverge") == 0) { *value = m->diverge; return 0; }
+  if (strcmp(key, "progress") == 0) { *value = m->progress; return 0; }
   if (m->type->get && m->type->get(m->state, key, value) == 0) return 0;
   return vt_error(VT_EINVAL, "%s: no parameter or state named '%s'", m->type->name, key);
 }
@@ -155,6 +167,7 @@ const char *vt_minimizer_status_name(int status)
   case VT_MIN_MAXSTEPS: return "max_steps";
   case VT_MIN_MAXEVALS: return "max_evals";
   case VT_MIN_STUCK: return "stuck";
+  case VT_MIN_DIVERGED: return "diverged";
   default: return "error";
   }
 }
@@ -215,8 +228,13 @@ static int nonfinite_error(vt_minimizer *m, const char *what)
     if (!isfinite(s->x[i])) { bad = i / 3; field = "position"; }
   for (size_t i = 0; i < 3 * s->n && bad == s->n; i++)
     if (!isfinite(s->f[i])) bad = i / 3;
-  if (bad == s->n)
-    return vt_error(VT_ENONFINITE, "%s: %s after %ld steps (energy %g)", m->type->name, what, m->steps, s->energy);
+  if (bad == s->n) {
+    /* every entry finite, their squares summed to infinity: name the largest */
+    size_t big = 0;
+    for (size_t i = 1; i < 3 * s->n; i++) if (fabs(s->f[i]) > fabs(s->f[big])) big = i;
+    return vt_error(VT_ENONFINITE, "%s: %s after %ld steps: the force on particle %zu (%g) is too large to sum (energy %g)",
+                    m->type->name, what, m->steps, big / 3 + 1, s->f[big], s->energy);
+  }
   size_t near = bad;
   double r2min = INFINITY;
   for (size_t j = 0; j < s->n; j++) {
@@ -256,6 +274,35 @@ int vt_min_eval(vt_minimizer *m)
   return 0;
 }
 
+/* ---- divergence ---- */
+
+static void keep_best(vt_minimizer *m)
+{
+  const vt_system *s = m->s;
+  memcpy(m->best_x, s->x, 3 * s->n * sizeof *m->best_x);
+  memcpy(m->best_image, s->image, 3 * s->n * sizeof *m->best_image);
+  m->energy_best = m->energy;
+  m->best_step = m->steps;
+}
+
+/* Keep why in m->message, put the system back at the lowest-energy point,
+ * evaluate it there and forget the algorithm's history. */
+static int diverged(vt_minimizer *m, const char *why)
+{
+  vt_system *s = m->s;
+  snprintf(m->message, sizeof m->message, "%s: diverged: %s; back at the lowest energy %.10g (after %ld steps)",
+           m->type->name, why, m->energy_best, m->best_step);
+  memcpy(s->x, m->best_x, 3 * s->n * sizeof *m->best_x);
+  memcpy(s->image, m->best_image, 3 * s->n * sizeof *m->best_image);
+  vt_system_invalidate(s);
+  int rc = vt_min_eval(m);
+  if (rc) return rc;
+  m->energy_prev = m->energy;
+  if ((rc = m->type->restart(m->state, m))) return rc;
+  m->seen_changes = s->changes;
+  return m->status = VT_MIN_DIVERGED;
+}
+
 /* ---- the object's life cycle ---- */
 
 int vt_minimizer_set(vt_minimizer *m, vt_system *s)
@@ -267,6 +314,15 @@ int vt_minimizer_set(vt_minimizer *m, vt_system *s)
   if (m->n != s->n) {
     m->type->free(m->state);
     m->n = 0;
+    free(m->best_x);
+    free(m->best_image);
+    m->best_x = malloc(3 * s->n * sizeof *m->best_x);
+    m->best_image = malloc(3 * s->n * sizeof *m->best_image);
+    if (!m->best_x || !m->best_image) {
+      free(m->best_x); free(m->best_image);
+      m->best_x = NULL; m->best_image = NULL;
+      return vt_error(VT_ENOMEM, "%s: out of memory for %zu particles", m->type->name, s->n);
+    }
     if ((rc = m->type->alloc(m->state, s->n))) return rc;
     m->n = s->n;
   }
@@ -276,9 +332,13 @@ int vt_minimizer_set(vt_minimizer *m, vt_system *s)
   m->force_evals = 0;
   m->etol_ok = 0;
   m->status = VT_MIN_CONTINUE;
+  m->message[0] = '\0';
   if ((rc = vt_min_eval(m))) { m->s = NULL; return rc; }
   m->energy_prev = m->energy;
+  m->energy_start = m->energy;
+  keep_best(m);
   if ((rc = m->type->set(m->state, m))) { m->s = NULL; return rc; }
+  m->seen_changes = s->changes;
   return 0;
 }
 
@@ -288,7 +348,12 @@ int vt_minimizer_restart(vt_minimizer *m)
   int rc = vt_min_eval(m);
   if (rc) return rc;
   m->etol_ok = 0;
-  return m->type->restart(m->state, m);
+  /* a new start for the divergence rule too (the system may have changed) */
+  m->energy_start = m->energy;
+  keep_best(m);
+  rc = m->type->restart(m->state, m);
+  m->seen_changes = m->s->changes;
+  return rc;
 }
 
 int vt_minimizer_test(const vt_minimizer *m)
@@ -307,15 +372,38 @@ int vt_minimizer_iterate(vt_minimizer *m)
   int rc;
   if (!s) return vt_error(VT_EINVAL, "%s: set a system first", m->type->name);
   if (s->n != m->n) return vt_error(VT_EINVAL, "%s: the system changed size; set it again", m->type->name);
-  if (!(s->forces_valid && (s->valid & VT_ENERGY))) {
-    /* moved from outside since our last evaluation: continue from there */
+  if (s->changes != m->seen_changes || !(s->forces_valid && (s->valid & VT_ENERGY))) {
+    /* changed from outside since our last step (even if evaluated since):
+     * continue from there, as from a new start */
     if ((rc = vt_minimizer_restart(m))) return rc;
   }
   m->energy_prev = m->energy;
   m->etol_ok = 0;
   rc = m->type->iterate(m->state, m);
+  m->seen_changes = s->changes;
+  if (rc == VT_ENONFINITE) {
+    /* the step itself broke the state (the start was finite: set checked it) */
+    char why[200];
+    const char *e = vt_errmsg();
+    size_t ln = strlen(m->type->name);
+    if (strncmp(e, m->type->name, ln) == 0 && e[ln] == ':' && e[ln + 1] == ' ') e += ln + 2;
+    snprintf(why, sizeof why, "%s", e);
+    vt_error_clear();
+    return diverged(m, why);
+  }
   if (rc < 0) return m->status = rc;
   m->steps++;
+  if (m->energy < m->energy_best) {
+    keep_best(m);
+  } else if (m->diverge > 0) {
+    double scale = fmax(fmax(m->energy_start - m->energy_best, fabs(m->energy_best)), (double)m->n);
+    if (m->energy - m->energy_best > m->diverge * scale) {
+      char why[200];
+      snprintf(why, sizeof why, "the energy %.4g after %ld steps rose above the lowest one by more than %g x %.4g "
+               "(the diverge rule; start %.4g)", m->energy, m->steps, m->diverge, scale, m->energy_start);
+      return diverged(m, why);
+    }
+  }
   if (rc == VT_MIN_STUCK) {
     /* it may still be converged where it stopped */
     int t = vt_minimizer_test(m);
@@ -335,6 +423,21 @@ void vt_minimizer_result(const vt_minimizer *m, vt_minimize_result *r)
   r->energy = m->energy;
   r->fmax = m->fmax;
   r->fnorm = m->fnorm;
+  r->message = m->status == VT_MIN_DIVERGED ? m->message : NULL;
+}
+
+/* The bar: fmax from its start value down to ftol on a log scale (or the
+ * step budget, whichever is further along), steps, fmax, U and the rate. */
+static void progress_draw(vt_minimizer *m, vt_progress *p, double f0, int force)
+{
+  if (!vt_progress_due(p, force)) return;
+  double f = m->norm == VT_NORM_TWO ? m->fnorm : m->fmax, frac = 0.0;
+  if (m->ftol > 0 && f0 > m->ftol && f > 0) frac = log(f0 / f) / log(f0 / m->ftol);
+  if (m->max_steps > 0) frac = fmax(frac, (double)m->steps / (double)m->max_steps);
+  char text[200];
+  snprintf(text, sizeof text, "step %ld  %s %.3g -> %.3g  U %.10g  %.4g steps/s", m->steps,
+           m->norm == VT_NORM_TWO ? "fnorm" : "fmax", f, m->ftol, m->energy, vt_progress_rate(p, m->steps));
+  vt_progress_draw(p, m->type->name, frac, text);
 }
 
 int vt_minimizer_minimize(vt_minimizer *m, vt_system *s, vt_minimize_result *r)
@@ -344,16 +447,24 @@ int vt_minimizer_minimize(vt_minimizer *m, vt_system *s, vt_minimize_result *r)
   if (rc) return rc;
   int st = vt_minimizer_test(m) == VT_MIN_FTOL ? VT_MIN_FTOL : VT_MIN_CONTINUE;
   m->status = st;
+  vt_progress bar;
+  const double f0 = m->norm == VT_NORM_TWO ? m->fnorm : m->fmax;
+  vt_progress_start(&bar, m->progress, 0);
   while (st == VT_MIN_CONTINUE) {
     if (m->max_steps > 0 && m->steps >= m->max_steps) { st = VT_MIN_MAXSTEPS; break; }
     if (m->max_evals > 0 && m->force_evals >= m->max_evals) { st = VT_MIN_MAXEVALS; break; }
     if (vt_interrupted()) {
+      vt_progress_finish(&bar, 0);
       vt_minimizer_result(m, r);
       return vt_error(VT_EINTR, "%s: interrupted after %ld steps (fmax %g)", m->type->name, m->steps, m->fmax);
     }
     st = vt_minimizer_iterate(m);
-    if (st < 0) { vt_minimizer_result(m, r); return st; }
+    if (st < 0) { vt_progress_finish(&bar, 0); vt_minimizer_result(m, r); return st; }
+    progress_draw(m, &bar, f0, 0);
   }
+  /* a bar that was shown ends with the final state; short runs draw nothing */
+  if (bar.drawn) progress_draw(m, &bar, f0, 1);
+  vt_progress_finish(&bar, 0);
   m->status = st;
   vt_minimizer_result(m, r);
   return 0;

@@ -17,6 +17,9 @@
  * (doc/models.md 10, item 9), so both are parameters.
  *
  * Both variants are C2 everywhere (the third derivative jumps at the seams).
+ * inner = outer (allowed) means no smoothing: LJ truncated at outer and
+ * shifted to 0 there, as `pair_style lj/cut` with `pair_modify shift yes`
+ * (the force jumps at the cutoff).
  *
  * Because both cutoffs scale with sigma_ij, the whole pair function is
  * e(r/sigma_ij): one set of dimensionless coefficients (computed here with

@@ -21,3 +21,6 @@ t_potential_sw_SOURCES = t/potential_sw.c
 t_potential_sw_CFLAGS = $(TEST_CFLAGS)
 t_potential_sw_LDADD = $(TEST_LDADD)
 t_potential_sw_LDFLAGS = $(OPENMP_CFLAGS)
+
+TESTS += t/lua_edge.lua
+EXTRA_DIST += t/lua_edge.lua

@@ -140,6 +140,11 @@ double vt_potential_max_cutoff(const vt_potential *p, const vt_system *s)
       double c = p->type->cutoff(p->par, da, db, a, b);
       if (c > rc) rc = c;
     }
+  /* One particle has no partner but its own periodic images: the box must
+   * still be longer than twice its cutoff with itself for its energy to be
+   * 0 (the minimum-image convention ignores images), and the neighbor list
+   * needs a positive radius. */
+  if (rc == 0.0 && s->n == 1) rc = p->type->cutoff(p->par, s->sigma[0], s->sigma[0], s->type[0], s->type[0]);
   return rc;
 }
 
