@@ -7,7 +7,7 @@ local vt = require "vitrum"
 
 -- random placement overlaps particles: U/N = 8.6e6
 do
-  local s = vt.system{ n = 200, density = 1.0, seed = 1, potential = vt.potential.lj_smooth{} }
+  local s = vt.system{ n = 200, density = 1.0, init = "random", seed = 1, potential = vt.potential.lj_smooth{} }
   local md = vt.md{ system = s, dt = 0.005 }
   T.raises(function() md:run{ steps = 10 } end,
            "md: step 0: the conserved quantity is [%d.e+]+ %([%d.e+]+ per particle, beyond 1e%+?0*6: not a physical state%); particle %d+ has the largest force",

@@ -51,11 +51,11 @@ end
 -- a state moved from outside is a new start for the rule: minimize, then
 -- overlap particles and keep iterating (the energy is 1e9 x the minimum's)
 do
-  local s = vt.system{ n = 200, density = 1.0, seed = 1, potential = vt.potential.lj_smooth{} }
+  local s = vt.system{ n = 200, density = 1.0, init = "random", seed = 1, potential = vt.potential.lj_smooth{} }
   local m = vt.fire{ ftol = 1e-6 }
   local r = m:minimize(s)
   T.ok(r.converged, "minimized a random start")
-  local p = vt.system{ n = 200, density = 1.0, seed = 7 }:positions()
+  local p = vt.system{ n = 200, density = 1.0, init = "random", seed = 7 }:positions()
   s:set_positions(p)
   local u1 = s:energy()
   local st = m:iterate()

@@ -10,7 +10,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/vt-progress.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 cat > "$tmp/min.lua" <<'LUA'
 local vt = require "vitrum"
-local s = vt.system{ n = 500, density = 1.0, seed = 1, potential = vt.potential.lj_smooth{} }
+local s = vt.system{ n = 500, density = 1.0, init = "random", seed = 1, potential = vt.potential.lj_smooth{} }
 local r = vt.fire{ progress = arg[1] ~= "off" }:minimize(s)
 print("done", r.converged, r.steps)
 LUA

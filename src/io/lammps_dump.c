@@ -301,7 +301,9 @@ int vt_lammps_dump_write_opts(const vt_system *s, const char *path, long step, c
   if (rc) return rc;
   vt_wfile w;
   if ((rc = vt_wfile_open(&w, path))) return rc;
-  if ((rc = vt_dump_write_frame_opts(w.fp, s, (double)step, NULL, opts))) {
+  /* a failed stream (a full disk) is reported by the commit, which names
+   * the file; anything else is a refusal of the frame */
+  if ((rc = vt_dump_write_frame_opts(w.fp, s, (double)step, NULL, opts)) && !ferror(w.fp)) {
     vt_wfile_abort(&w);
     return rc;
   }

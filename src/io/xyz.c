@@ -339,7 +339,9 @@ int vt_xyz_write_opts(const vt_system *s, const char *path, const vt_io_opts *op
     return rc;
   vt_wfile w;
   if ((rc = vt_wfile_open(&w, path))) return rc;
-  if ((rc = vt_xyz_write_frame_opts(w.fp, s, NULL, NULL, opts))) {
+  /* a failed stream (a full disk) is reported by the commit, which names
+   * the file; anything else is a refusal of the frame */
+  if ((rc = vt_xyz_write_frame_opts(w.fp, s, NULL, NULL, opts)) && !ferror(w.fp)) {
     vt_wfile_abort(&w);
     return rc;
   }
