@@ -8,6 +8,7 @@
 #include "core/array.h"
 #include "core/system.h"
 #include "core/neighbor.h"
+#include "core/cells.h"
 #include "potential/potential.h"
 #include "io/io.h"
 #include "analysis/virial.h"
@@ -18,6 +19,7 @@
 #include "homogenize/virial.h"
 #include "minimize/minimize.h"
 #include "dynamics/md.h"
+#include "dynamics/swap_mc.h"
 #include "elastic/hessian.h"
 
 #endif

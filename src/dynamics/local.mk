@@ -1,8 +1,8 @@
 # Dynamics: integrators and thermostats (velocity Verlet, Nose-Hoover chains),
 # temperature schedules, the MD run loop with observers, checkpoints, restart.
 libvitrum_la_SOURCES += src/dynamics/integrator.c src/dynamics/verlet.c src/dynamics/nose_hoover.c \
-	src/dynamics/schedule.c src/dynamics/md.c
-nobase_vitruminclude_HEADERS += src/dynamics/integrator.h src/dynamics/schedule.h src/dynamics/md.h
+	src/dynamics/schedule.c src/dynamics/md.c src/dynamics/swap_mc.c
+nobase_vitruminclude_HEADERS += src/dynamics/integrator.h src/dynamics/schedule.h src/dynamics/md.h src/dynamics/swap_mc.h
 
 check_PROGRAMS += t/dynamics_nve t/dynamics_nvt t/dynamics_restart
 TESTS += t/dynamics_nve t/dynamics_nvt t/dynamics_restart
@@ -17,3 +17,9 @@ t_dynamics_restart_CFLAGS = $(TEST_CFLAGS)
 t_dynamics_restart_LDADD = $(TEST_LDADD)
 
 EXTRA_DIST += t/dynamics_common.h scripts/examples/cool_quench_heat.lua
+
+check_PROGRAMS += t/dynamics_swap
+TESTS += t/dynamics_swap
+t_dynamics_swap_SOURCES = t/dynamics_swap.c
+t_dynamics_swap_CFLAGS = $(TEST_CFLAGS)
+t_dynamics_swap_LDADD = $(TEST_LDADD)

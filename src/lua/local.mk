@@ -25,3 +25,7 @@ EXTRA_DIST += t/lua_md.lua t/lua_md_sigint.lua t/lua_md_lammps.lua
 libvitrum_lua_la_SOURCES += src/lua/l_order.c
 TESTS += t/lua_order.lua
 EXTRA_DIST += t/lua_order.lua
+libvitrum_lua_la_SOURCES += src/lua/l_swap_mc.c
+luavitrum_DATA += lua/vitrum/swap.lua
+TESTS += t/lua_swap.lua
+EXTRA_DIST += t/lua_swap.lua
