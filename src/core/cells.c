@@ -45,6 +45,7 @@ void vt_cells_free(vt_cells *c)
   free(c->count);
   free(c->member);
   free(c->cell_of);
+  free(c->stencil);
   free(c);
 }
 
@@ -102,19 +103,37 @@ int vt_cells_build(const vt_system *s, double rc, vt_cells **out)
   c->rc = rc;
   c->rc2 = rc * rc;
   memcpy(c->box, s->box, sizeof c->box);
+  enum { K = 3 };    /* cells of side >= rc/K */
+  int lo[3], hi[3];
+  double h[3];
   c->ncells = 1;
   for (int k = 0; k < 3; k++) {
-    double m = floor(s->box[k] / rc);
+    double m = floor(K * s->box[k] / rc);
     int nc = m > 1024 ? 1024 : (int)m;
     if (nc < 1) nc = 1;
     c->ncell[k] = nc;
     c->ncells *= (size_t)nc;
-    /* distinct neighbour offsets: with fewer than 3 cells, -1 and +1 (or
-     * all three) are the same cell and must be visited once */
-    if (nc >= 3) { c->nst[k] = 3; c->off[k][0] = -1; c->off[k][1] = 0; c->off[k][2] = 1; }
-    else if (nc == 2) { c->nst[k] = 2; c->off[k][0] = 0; c->off[k][1] = 1; }
-    else { c->nst[k] = 1; c->off[k][0] = 0; }
+    h[k] = s->box[k] / nc;
+    /* offsets -K..K when they reach distinct cells; otherwise every cell
+     * of this direction once (offsets 0..nc-1) */
+    if (nc >= 2 * K + 1) { lo[k] = -K; hi[k] = K; }
+    else { lo[k] = 0; hi[k] = nc - 1; }
   }
+  size_t nst = (size_t)(hi[0] - lo[0] + 1) * (size_t)(hi[1] - lo[1] + 1) * (size_t)(hi[2] - lo[2] + 1);
+  c->stencil = malloc(nst * sizeof *c->stencil);
+  if (!c->stencil) { vt_cells_free(c); return vt_error(VT_ENOMEM, "cells: out of memory"); }
+  for (int oz = lo[2]; oz <= hi[2]; oz++)
+    for (int oy = lo[1]; oy <= hi[1]; oy++)
+      for (int ox = lo[0]; ox <= hi[0]; ox++) {
+        /* smallest distance between points of the two cells (only in the
+         * directions with a -K..K window; 0 in the all-cells ones) */
+        int o[3] = {ox, oy, oz};
+        double g2 = 0;
+        for (int k = 0; k < 3; k++)
+          if (lo[k] < 0 && abs(o[k]) > 1) g2 += ((abs(o[k]) - 1) * h[k]) * ((abs(o[k]) - 1) * h[k]);
+        if (g2 >= rc * rc) continue;
+        memcpy(c->stencil[c->nstencil++], o, sizeof o);
+      }
   double per = (double)s->n / (double)c->ncells;
   c->cap = (size_t)(2.0 * per) + 8;
   c->count = calloc(c->ncells, sizeof *c->count);
@@ -148,27 +167,23 @@ double vt_cells_energy(const vt_cells *c, const vt_system *s, size_t i, const do
   int a0 = cell_coord(xi[0], box[0], c->ncell[0]);
   int b0 = cell_coord(xi[1], box[1], c->ncell[1]);
   int d0 = cell_coord(xi[2], box[2], c->ncell[2]);
+  const int na = c->ncell[0], nbb = c->ncell[1], nd = c->ncell[2];
   double e = 0.0;
-  for (int qz = 0; qz < c->nst[2]; qz++) {
-    int d = (d0 + c->off[2][qz] + c->ncell[2]) % c->ncell[2];
-    for (int qy = 0; qy < c->nst[1]; qy++) {
-      int b = (b0 + c->off[1][qy] + c->ncell[1]) % c->ncell[1];
-      for (int qx = 0; qx < c->nst[0]; qx++) {
-        int a = (a0 + c->off[0][qx] + c->ncell[0]) % c->ncell[0];
-        size_t k = ((size_t)d * (size_t)c->ncell[1] + (size_t)b) * (size_t)c->ncell[0] + (size_t)a;
-        const size_t *m = c->member + k * c->cap;
-        for (int q = 0; q < c->count[k]; q++) {
-          size_t j = m[q];
-          if (j == i || j == exclude) continue;
-          double dx[3] = {xi[0] - s->x[3 * j], xi[1] - s->x[3 * j + 1], xi[2] - s->x[3 * j + 2]};
-          vt_minimum_image(box, dx);
-          double r2 = dx[0] * dx[0] + dx[1] * dx[1] + dx[2] * dx[2];
-          if (r2 >= c->rc2) continue;
-          double u;
-          vt_potential_pair(p, sqrt(r2), si, s->sigma[j], ti, s->type[j], &u, NULL, NULL);
-          e += u;
-        }
-      }
+  for (size_t q = 0; q < c->nstencil; q++) {
+    const int *o = c->stencil[q];
+    int a = (a0 + o[0] + 2 * na) % na, b = (b0 + o[1] + 2 * nbb) % nbb, d = (d0 + o[2] + 2 * nd) % nd;
+    size_t k = ((size_t)d * (size_t)nbb + (size_t)b) * (size_t)na + (size_t)a;
+    const size_t *m = c->member + k * c->cap;
+    for (int t = 0; t < c->count[k]; t++) {
+      size_t j = m[t];
+      if (j == i || j == exclude) continue;
+      double dx[3] = {xi[0] - s->x[3 * j], xi[1] - s->x[3 * j + 1], xi[2] - s->x[3 * j + 2]};
+      vt_minimum_image(box, dx);
+      double r2 = dx[0] * dx[0] + dx[1] * dx[1] + dx[2] * dx[2];
+      if (r2 >= c->rc2) continue;
+      double u;
+      vt_potential_pair(p, sqrt(r2), si, s->sigma[j], ti, s->type[j], &u, NULL, NULL);
+      e += u;
     }
   }
   return e;

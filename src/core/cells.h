@@ -1,8 +1,11 @@
 /* Cell lists for local Monte Carlo, and the single-particle energy query.
  *
- * A vt_cells divides the box into ncell[0] x ncell[1] x ncell[2] cells no
- * smaller than a radius rc chosen by the caller: every pair within rc lies
- * in neighbouring cells. Monte Carlo builds it once with rc = the largest
+ * A vt_cells divides the box into ncell[0] x ncell[1] x ncell[2] cells of
+ * side at least rc/3 for a radius rc chosen by the caller; an energy query
+ * visits the cells within 3 cells whose nearest points can be closer than
+ * rc (about 11.5 rc^3 of volume instead of 27 rc^3 for cells of side rc).
+ * In a direction with fewer than 7 cells every cell of that direction is
+ * visited once. Monte Carlo builds it once with rc = the largest
  * pair cutoff the system's population of diameters and types can produce
  * (vt_potential_max_cutoff): exchanging diameters and types between
  * particles permutes that population, so the structure stays valid under
@@ -33,8 +36,8 @@ typedef struct vt_cells {
   int *count;          /* ncells */
   size_t *member;      /* ncells * cap, each cell sorted ascending */
   size_t *cell_of;     /* n: the cell of each particle */
-  int nst[3];          /* distinct offsets per direction (1, 2 or 3) */
-  int off[3][3];
+  size_t nstencil;     /* neighbour-cell offsets visited by an energy query */
+  int (*stencil)[3];
 } vt_cells;
 
 /* VT_EINVAL with a message when `p` cannot be split into pair energies

@@ -23,3 +23,4 @@ TESTS += t/dynamics_swap
 t_dynamics_swap_SOURCES = t/dynamics_swap.c
 t_dynamics_swap_CFLAGS = $(TEST_CFLAGS)
 t_dynamics_swap_LDADD = $(TEST_LDADD)
+EXTRA_DIST += scripts/swap_vhg_compare.lua scripts/bench/swap_mc.lua
