@@ -84,29 +84,34 @@ run 10
     f:close()
     local o = B.sh(("OMP_NUM_THREADS=1 %s -log none -screen none -in %s/in.swap -echo none -log %s/log.lammps >/dev/null 2>&1; cat %s/log.lammps")
                    :format(lmp, dir, dir, dir))
-    local t = o:match("Loop time of ([%d%.eE%+%-]+)")
-    return tonumber(t)
+    -- wall time of the loop, times LAMMPS's own "% CPU use": its CPU time
+    local t = tonumber(o:match("Loop time of ([%d%.eE%+%-]+)"))
+    local use = tonumber(o:match("([%d%.]+)%% CPU use")) or 100
+    return t and t * use / 100, t
   end
-  local t1, t0 = run(true), run(false)
+  local t1, w1 = run(true)
+  local t0, w0 = run(false)
   os.execute("rm -rf " .. dir)
   if not t1 or not t0 then return nil, "LAMMPS run failed" end
-  return (t1 - t0) / (10 * attempts)
+  return (t1 - t0) / (10 * attempts), (w1 - w0) / (10 * attempts)
 end
 
 print("# attempted swap moves (swap_fraction = 1); LAMMPS fix atom/swap: 10 steps x attempts, loop time minus a run without the fix")
-print("# model\tN\tT\tvitrum_us_per_attempt(cpu)\tvitrum_attempts_per_s(wall)\tacceptance\tlammps_us_per_attempt\tratio")
+print("# per attempt: cpu = CPU time, wall = elapsed (both inflated by a loaded machine); ratio = LAMMPS / vitrum")
+print("# model\tN\tT\tacceptance\tvitrum_us_cpu\tvitrum_us_wall\tvitrum_attempts_per_s_cpu\tlammps_us_cpu\tlammps_us_wall\tratio_cpu\tratio_wall")
 for nstr in opt.sizes:gmatch("[^,]+") do
   local n = math.tointeger(tonumber(nstr))
   local sp = polydisperse(n)
   local c, w, a = vitrum_swap_cost(sp, 0.5)
-  print(("polydisperse\t%d\t0.5\t%.3f\t%.0f\t%.3f\t-\t-"):format(n, c * 1e6, 1 / w, a))
+  print(("polydisperse\t%d\t0.5\t%.3f\t%.2f\t%.2f\t%.0f\t-\t-\t-\t-"):format(n, a, c * 1e6, w * 1e6, 1 / c))
   local sb = binary(n)
   local cb, wb, ab = vitrum_swap_cost(sb, 0.5)
-  local lc, why = lammps_swap_cost(sb, 0.5)
+  local lc, lw = lammps_swap_cost(sb, 0.5)
   if lc then
-    print(("binary\t%d\t0.5\t%.3f\t%.0f\t%.3f\t%.1f\t%.0f"):format(n, cb * 1e6, 1 / wb, ab, lc * 1e6, lc / cb))
+    print(("binary\t%d\t0.5\t%.3f\t%.2f\t%.2f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f"):format(n, ab, cb * 1e6, wb * 1e6, 1 / cb,
+          lc * 1e6, lw * 1e6, lc / cb, lw / wb))
   else
-    print(("binary\t%d\t0.5\t%.3f\t%.0f\t%.3f\t(%s)\t-"):format(n, cb * 1e6, 1 / wb, ab, why))
+    print(("binary\t%d\t0.5\t%.3f\t%.2f\t%.2f\t%.0f\t(%s)\t-\t-\t-"):format(n, ab, cb * 1e6, wb * 1e6, 1 / cb, lw))
   end
 end
 
