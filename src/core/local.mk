@@ -15,3 +15,7 @@ t_core_array_LDADD = $(TEST_LDADD)
 t_core_neighbor_SOURCES = t/core_neighbor.c t/core_util.h
 t_core_neighbor_CFLAGS = $(TEST_CFLAGS)
 t_core_neighbor_LDADD = $(TEST_LDADD)
+
+# Cell lists and the single-particle energy query (local Monte Carlo).
+libvitrum_la_SOURCES += src/core/cells.c
+nobase_vitruminclude_HEADERS += src/core/cells.h

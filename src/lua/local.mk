@@ -36,3 +36,7 @@ EXTRA_DIST += t/lua_stats.lua
 libvitrum_lua_la_SOURCES += src/lua/l_inherent.c
 TESTS += t/lua_inherent.lua
 EXTRA_DIST += t/lua_inherent.lua
+libvitrum_lua_la_SOURCES += src/lua/l_swap_mc.c
+luavitrum_DATA += lua/vitrum/swap.lua
+TESTS += t/lua_swap.lua
+EXTRA_DIST += t/lua_swap.lua
