@@ -362,11 +362,21 @@ int main(void)
 
   /* refusals */
   {
+    /* a box too small for the potential is refused where the potential is
+     * attached; one that becomes too small when the diameters grow, by
+     * the run */
     vt_system *e = poly(300, 1.0, VT_MASS_EQUAL, lj, 1);
+    ok(e && e->pot == NULL && strstr(vt_errmsg(), "twice the largest cutoff"),
+       "N = 300: the potential is refused at attachment: %s", vt_errmsg());
+    vt_system_free(e);
+    e = poly(1500, 1.0, VT_MASS_EQUAL, lj, 1);
     vt_swap_mc *mc = mc_new(e, 1.0, 0.2, 1);
+    for (size_t i = 0; i < e->n; i++) e->sigma[i] *= 1.5;
+    vt_system_diameters_changed(e);
     vt_swap_mc_run_opts o = {.sweeps = 1};
-    int rc = vt_swap_mc_run(mc, &o);
-    ok(rc == VT_ERANGE && strstr(vt_errmsg(), "half the box"), "box shorter than twice the largest cutoff refused: %s", vt_errmsg());
+    int rc = mc ? vt_swap_mc_run(mc, &o) : -1;
+    ok(rc == VT_ERANGE && strstr(vt_errmsg(), "half the box"),
+       "diameters grown past the box: the run refuses (box shorter than twice the largest cutoff): %s", vt_errmsg());
     vt_swap_mc_params p;
     vt_swap_mc_params_default(&p);
     p.T = -1;

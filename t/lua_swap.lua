@@ -113,4 +113,12 @@ for i = 1, h.n do vol = vol and math.abs(mm[i] - dd[i] ^ 3) <= 1e-15 * mm[i] end
 T.ok(vol, "masses still follow diameters after the hybrid cycles")
 T.ok(ke[4] > 0.5 and ke[4] < 1.5, "temperature stays near 1 (" .. ke[4] .. ")")
 
+-- a many-body model has no local pair energy: refused through the
+-- potential interface's own test, naming the model
+do
+  local sw = vt.system{ n = 64, density = 0.52, potential = vt.potential.sw{ lambda = 18.75 } }
+  T.raises(function() vt.swap_mc{ system = sw, T = 0.1, seed = 1 } end, "sw is a many%-body model",
+           "swap MC refuses Stillinger-Weber")
+end
+
 T.done()

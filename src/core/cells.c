@@ -7,17 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Hook for many-body models: they cannot be written as a sum of pair
- * energies, so the local energy change of one particle is not a sum over
- * its neighbours' pair terms. A model without a pair function is one; when
- * the potential interface grows an explicit many-body flag, test it here. */
+/* Many-body models cannot be written as a sum of pair energies, so the
+ * local energy change of one particle is not a sum over its neighbours'
+ * pair terms: they are refused through the interface's own test. */
 int vt_cells_check_model(const vt_potential *p, const char *who)
 {
-  if (!p) return vt_error(VT_EINVAL, "%s: the system has no potential", who);
+  int rc = vt_potential_need_pairwise(p, who);
+  if (rc) return rc;
   if (!p->type->pair || !p->type->cutoff)
-    return vt_error(VT_EINVAL,
-                    "%s: model '%s' is not a pair potential (many-body); local Monte Carlo needs pair energies",
-                    who, p->type->name);
+    return vt_error(VT_EINVAL, "%s: model '%s' has no pair function", who, p->type->name);
   return 0;
 }
 
