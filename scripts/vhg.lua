@@ -413,22 +413,18 @@ local function tg(r, glass_w, liquid_w)
   local okc, res = pcall(ramp.tg, { T = r.T, U = r.energy, glass = glass_w, liquid = liquid_w })
   return okc and res.valid and res.Tg or nil
 end
--- T_g on heating: the liquid fit runs from where the ramp reached the
--- liquid branch to its end
+-- T_g: the glass transition of each composition's liquid on cooling (the
+-- VHG glass has the control's diameters, so the control liquid's T_g)
 local gw = { 0.1, 0.3 }
-local function heat_tg(h)
-  if not h.T_liquid or h.T_end - h.T_liquid < 0.08 then return nil end
-  return tg(h, gw, { h.T_liquid, h.T_end })
-end
+local TgB, TgP = tg(cool, gw, lw), tg(ctl, gw, lw)
 local glasses = {
-  { key = "bidisperse", label = "bidisperse", heat = heatB, system = sysIS.bidisperse,
-    Tg_cool = tg(cool, gw, lw), ico = is.ico },
-  { key = "vhg", label = "VHG", heat = heatV, system = sysH.vhg, ico = hom.ico },
-  { key = "control", label = "control", heat = heatC, system = sysC.control, Tg_cool = tg(ctl, gw, lw), ico = ctl.ico },
+  { key = "bidisperse", label = "bidisperse", heat = heatB, system = sysIS.bidisperse, liquid = liqB, Tg = TgB,
+    ico = is.ico },
+  { key = "vhg", label = "VHG", heat = heatV, system = sysH.vhg, liquid = liqP, Tg = TgP, ico = hom.ico },
+  { key = "control", label = "control", heat = heatC, system = sysC.control, liquid = liqP, Tg = TgP, ico = ctl.ico },
 }
 for _, g in ipairs(glasses) do
-  g.To, g.Tg_heat = g.heat.To, heat_tg(g.heat)
-  g.Tg = g.Tg_cool or g.Tg_heat
+  g.To = g.heat.To
   g.order = vhg.order(g.system)
   g.packing = vhg.packing(g.system)
 end
@@ -536,15 +532,14 @@ for _, g in ipairs(glasses) do
   lines[#lines + 1] = ("%-12s %7s %7s %8s %7s %7s %10s"):format(g.label, f(g.Tg), f(g.To),
     (g.Tg and g.To) and f(g.To / g.Tg, "%.2f") or "n/a", f(h.T_liquid), f(h.T_end, "%.2f"), f(g.ico, "%.4f"))
 end
-lines[#lines + 1] = ("  (T_g: crossing of line fits to U(T) on [%g, %g] and [%g, %g] of the cooling ramp for the bidisperse")
+lines[#lines + 1] = ("  (T_g: crossing of line fits to U(T) on [%g, %g] and [%g, %g] of the cooling ramp of the bidisperse")
   :format(gw[1], gw[2], lw[1], lw[2])
-lines[#lines + 1] = "   and control glasses; for the VHG glass, of its heating ramp with the liquid fit from T_liq to T_end;"
-lines[#lines + 1] = ("   heating T_g of the bidisperse and control glasses: %s, %s)")
-  :format(f(glasses[1].Tg_heat), f(glasses[3].Tg_heat))
-lines[#lines + 1] = "  (T_o: first T on heating where <dr^2> from T = 0.1 reaches 1; T_liq: where U(T) then reached the liquid"
-lines[#lines + 1] = "   branch, a fit U = a + b T^(3/5) to the cooling liquid on [0.75, 1] (bidisperse liquid for the bidisperse"
-lines[#lines + 1] = ("   glass, the control's liquid for the VHG and control glasses); each ramp runs on to T_liq + 0.1, at most --tmax = %g)")
-  :format(opt.tmax)
+lines[#lines + 1] = "   liquid, and of the control's liquid for the VHG and control glasses (the same diameters); n/a: the"
+lines[#lines + 1] = "   branches do not cross between the windows, as on fast, noisy ramps."
+lines[#lines + 1] = "   T_o: first T on heating where <dr^2> from T = 0.1 reaches 1; T_liq: where U(T) then reached the liquid"
+lines[#lines + 1] = "   branch, a fit U = a + b T^(3/5) to the cooling liquid on [0.75, 1] (the bidisperse liquid for the"
+lines[#lines + 1] = "   bidisperse glass, the control's for the VHG and control glasses); each ramp runs to T = 1 at least,"
+lines[#lines + 1] = ("   on to T_liq + 0.1, at most --tmax = %g)"):format(opt.tmax)
 for _, g in ipairs(glasses) do
   if g.heat.capped then
     lines[#lines + 1] = ("  %s glass: NOT MELTED by T = %g (U/N %.3f below the liquid at the end); raise --tmax")
@@ -578,20 +573,20 @@ lines[#lines + 1] = "   Q6_rand = (Nb/2)^-1/2 for its Nb bonds; one fcc, hcp or 
 lines[#lines + 1] = "   crystallite of about a fifth of the sample; mean q6, per particle, is about 0.57 in fcc; ico: <0,0,12,0>)"
 lines[#lines + 1] = ""
 lines[#lines + 1] = "melting analysis: delta* = dr(T_b) - dr(T_a) > 0.3 (displacements from T = 0.1) marks mobile particles"
-lines[#lines + 1] = ("%-12s %-18s %8s %12s %17s %16s"):format("glass", "window", "mobile", "small (all)",
+lines[#lines + 1] = ("%-12s %-20s %9s %12s %17s %16s"):format("glass", "window", "mobile", "small (all)",
   "<sigma> mob (all)", "ico|nbr (all)")
 for _, g in ipairs(glasses) do
   for _, w in ipairs{ { g.melt_paper, "paper" }, { g.melt_onset, "T_o-relative" } } do
     local m = w[1]
     if m then
-      lines[#lines + 1] = ("%-12s %-18s %8s %12s %17s %16s"):format(g.label,
+      lines[#lines + 1] = ("%-12s %-20s %9s %12s %17s %16s"):format(g.label,
         ("%.3f-%.3f %s"):format(m.Ta, m.Tb, w[2] == "paper" and "(paper)" or "(T_o)"),
         ("%d %s"):format(m.count, pct(m.fraction)),
         ("%s (%s)"):format(pct(m.small_fraction), pct(m.all_small_fraction)),
         ("%s (%s)"):format(f(m.mobile_mean_diameter), f(m.mean_diameter)),
         ("%s (%s)"):format(pct(m.near_icosahedral_fraction), pct(m.all_near_icosahedral_fraction)))
     elseif w[2] == "paper" then
-      lines[#lines + 1] = ("%-12s %-18s %s"):format(g.label, "0.600-0.650 (paper)", "n/a: the ramp has no snapshots there")
+      lines[#lines + 1] = ("%-12s %-20s %s"):format(g.label, "0.600-0.650 (paper)", "n/a: the ramp has no snapshots there")
     end
   end
 end
