@@ -23,7 +23,7 @@ usage: vitrum scripts/vhg_rates.lua [--option=value ...]
   --collect           only read the points that have finished; run nothing
   --only=a,b          run only these points (names as n500-g0.002-s1)
   --vitrum=PATH       the vitrum program for the point runs (default: $VITRUM,
-                      else build/vitrum if present, else vitrum on the PATH)
+                      else the program running this script)
   --threads=1         OpenMP threads per point run
   --help              this text
 ]]
@@ -98,13 +98,14 @@ local function parse(argv)
     elseif key == "threads" and tonumber(val) then o.threads = math.tointeger(tonumber(val)) or 1
     else error(("vhg_rates.lua: unknown option or missing value: %s (try --help)"):format(a), 0) end
   end
+  if not o.vitrum then o.vitrum = os.getenv("VITRUM") end
   if not o.vitrum then
-    o.vitrum = os.getenv("VITRUM")
-    if not o.vitrum then
-      local f = io.open("build/vitrum")
-      if f then f:close(); o.vitrum = "build/vitrum" else o.vitrum = "vitrum" end
-    end
+    -- the program running this script: the lowest negative index of arg
+    local k = -1
+    while arg and arg[k - 1] do k = k - 1 end
+    o.vitrum = arg and arg[k]
   end
+  if not o.vitrum then o.vitrum = "vitrum" end
   return o
 end
 

@@ -46,6 +46,28 @@ T.close(rn.Tg, 0.48, 0, 0.005, "T_g with 1e-3 noise within 0.005")
 T.raises(function() ramp.tg{ T = Ts, U = U, glass = { 0.1, 0.11 }, liquid = { 0.6, 1.0 } } end, "only 2 samples",
   "too narrow a window is refused")
 
+-- the kink fit recovers the crossing of the exact piecewise-linear data
+-- (0.48), within 0.02 with 1e-3 noise, and gives a number where the two
+-- separate windows see near-parallel branches
+do
+  local k = ramp.tg_kink{ T = Ts, U = U, range = { 0.1, 1.0 } }
+  T.close(k.Tg, 0.48, 0, 1.5e-3, ("kink fit: T_g %.4f of exact data"):format(k.Tg))
+  T.close(k.slope, 0.9, 0, 0.01, "kink fit: glass slope")
+  T.close(k.jump, 2.5, 0, 0.05, "kink fit: slope change 3.4 - 0.9")
+  local kn = ramp.tg_kink{ T = Ts, U = Un, range = { 0.1, 1.0 } }
+  T.close(kn.Tg, 0.48, 0, 0.02, ("kink fit with noise: T_g %.4f"):format(kn.Tg))
+  -- slopes 1.3 and 1.6 with 0.05 noise (a fast ramp at N = 500): the kink at 0.45 within 0.1
+  local Tw, Uw = {}, {}
+  for i = 0, 90 do
+    local t = 0.1 + 0.01 * i
+    Tw[#Tw + 1] = t
+    Uw[#Uw + 1] = -7 + 1.3 * t + 0.3 * math.max(0, t - 0.45) + 0.05 * noise()
+  end
+  local kw = ramp.tg_kink{ T = Tw, U = Uw, range = { 0.1, 1.0 } }
+  T.ok(kw.Tg > 0.2 and kw.Tg < 0.9, ("weak kink: a number in the range (%.3f)"):format(kw.Tg))
+  T.raises(function() ramp.tg_kink{ T = Ts, U = U, range = { 0.1, 0.15 } } end, "only %d samples", "too few samples refused")
+end
+
 -- MSD = 0.01 exp(10 (T - 0.2)) reaches 1 at T = 0.2 + ln(100)/10
 local M = {}
 for i, t in ipairs(Ts) do M[i] = 0.01 * math.exp(10 * (t - 0.2)) end

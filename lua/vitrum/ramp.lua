@@ -14,6 +14,7 @@
 --   r.T, r.energy, r.msd  (lists, one entry per sample)
 --   r.snapshots = { { T = 0.60, T_actual = ..., positions = n x 3 unwrapped }, ... }
 --   ramp.tg{ T = r.T, U = r.energy, glass = { 0.1, 0.3 }, liquid = { 0.7, 1.0 } } -> { Tg = ..., ... }
+--   ramp.tg_kink{ T = r.T, U = r.energy, range = { 0.1, 1.0 } } -> { Tg = ..., jump = ... }
 --   ramp.onset{ T = r.T, msd = r.msd, threshold = 1 } -> T_o
 --   ramp.liquid_line{ T = cool.T, U = cool.energy, window = { 0.75, 1.0 } } -> liquid U(T)
 --   ramp.melted{ T=, U=, msd=, liquid = line } -> { onset=, T_liquid=, ... }
@@ -117,6 +118,77 @@ function M.tg(o)
   if hi < lo then lo, hi = hi, lo end   -- overlapping windows: their overlap
   return { Tg = tg, valid = tg >= lo and tg <= hi, glass = g, liquid = l, n_glass = ng, n_liquid = nl,
            glass_window = o.glass, liquid_window = o.liquid }
+end
+
+-- T_g as the kink of a continuous two-line fit: least squares of
+-- U = a + b T + c max(0, T - T_g) over the samples in `range` ({lo, hi}),
+-- scanning T_g on a grid of `step` (0.001) at least `margin` (0.1) inside
+-- the range and keeping the best. Unlike tg's two separate windows, every
+-- sample between the branches takes part, so it gives a number on fast,
+-- noisy ramps too; `jump` = c is the change of slope (the heat capacity
+-- step), `rms` the residual per sample.
+local function solve3(A, y)
+  local M = { { A[1][1], A[1][2], A[1][3], y[1] }, { A[2][1], A[2][2], A[2][3], y[2] },
+              { A[3][1], A[3][2], A[3][3], y[3] } }
+  for c = 1, 3 do
+    local piv = c
+    for r = c + 1, 3 do if math.abs(M[r][c]) > math.abs(M[piv][c]) then piv = r end end
+    M[c], M[piv] = M[piv], M[c]
+    if M[c][c] == 0 then return nil end
+    for r = c + 1, 3 do
+      local f = M[r][c] / M[c][c]
+      for k = c, 4 do M[r][k] = M[r][k] - f * M[c][k] end
+    end
+  end
+  local x = {}
+  for r = 3, 1, -1 do
+    local v = M[r][4]
+    for k = r + 1, 3 do v = v - M[r][k] * x[k] end
+    x[r] = v / M[r][r]
+  end
+  return x
+end
+
+function M.tg_kink(o)
+  local T, U = o.T or error("ramp.tg_kink: T= is required", 2), o.U or error("ramp.tg_kink: U= is required", 2)
+  local r = o.range or error("ramp.tg_kink: range={lo, hi} is required", 2)
+  local step, margin = o.step or 0.001, o.margin or 0.1
+  local xs, ys = {}, {}
+  for i = 1, #T do
+    if T[i] >= r[1] and T[i] <= r[2] then xs[#xs + 1] = T[i]; ys[#ys + 1] = U[i] end
+  end
+  if #xs < 8 then
+    error(("ramp.tg_kink: only %d samples in [%g, %g]; widen it or sample more often"):format(#xs, r[1], r[2]), 2)
+  end
+  local best
+  local k = 0
+  while true do
+    local tc = r[1] + margin + k * step
+    if tc > r[2] - margin + 1e-12 then break end
+    k = k + 1
+    local A = { { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 } }
+    local y = { 0, 0, 0 }
+    for i = 1, #xs do
+      local b = { 1, xs[i], math.max(0, xs[i] - tc) }
+      for p = 1, 3 do
+        y[p] = y[p] + b[p] * ys[i]
+        for q = 1, 3 do A[p][q] = A[p][q] + b[p] * b[q] end
+      end
+    end
+    local c = solve3(A, y)
+    if c then
+      local ss = 0
+      for i = 1, #xs do
+        local e = ys[i] - (c[1] + c[2] * xs[i] + c[3] * math.max(0, xs[i] - tc))
+        ss = ss + e * e
+      end
+      if not best or ss < best.ss then best = { ss = ss, Tg = tc, a = c[1], slope = c[2], jump = c[3] } end
+    end
+  end
+  if not best then error("ramp.tg_kink: no fit (degenerate samples)", 2) end
+  best.rms = math.sqrt(best.ss / #xs)
+  best.n = #xs
+  return best
 end
 
 -- T_o: the first temperature along the ramp where the MSD reaches
