@@ -4,9 +4,11 @@
 -- diameters 1.0/1.2, m = sigma^3, density 0.75).
 --
 --   liquid at T = 1 -> linear cooling to 0.1 at rate gamma -> inherent
---   structure (FIRE) -> homogenization loop -> heating ramps of the
---   bidisperse and VHG glasses -> the polydisperse control (melt the VHG
---   glass at T = 1, re-cool, quench, heat) -> icosahedra and melting analysis.
+--   structure (FIRE) -> homogenization loop -> the polydisperse control
+--   (melt the VHG glass, re-cool from T = 1, quench) -> heating ramps of the
+--   bidisperse, VHG and control glasses, each until it has melted -> T_g,
+--   T_o, the amorphousness check, the packing fraction and the melting
+--   analysis, summarized for people and as `key = value` lines.
 --
 -- With no arguments it runs a small embedded default (N = 500, a fast rate)
 -- in a few minutes; `--paper` selects the paper's scale (N = 4000,

@@ -204,8 +204,8 @@ local m = o.root .. "/rates-mean-n500.tsv"
 local pp = o.root .. "/paper.tsv"
 local fig = out.plot{ file = o.root .. "/rates.png", title = "T_g and T_o against the cooling rate (N = 500; paper: N = 4000)",
   xlabel = "gamma", ylabel = "T", logx = true,
-  series = { { file = m, x = 2, y = 4, title = "T_g bidisperse" }, { file = m, x = 2, y = 6, title = "T_o bidisperse" },
-             { file = m, x = 2, y = 8, title = "T_g VHG" }, { file = m, x = 2, y = 10, title = "T_o VHG" },
+  series = { { file = m, x = 2, y = 4, title = "T_g bidisperse", with = "linespoints pt 7 ps 1.2" }, { file = m, x = 2, y = 6, title = "T_o bidisperse", with = "linespoints pt 7 ps 1.2" },
+             { file = m, x = 2, y = 8, title = "T_g VHG", with = "linespoints pt 7 ps 1.2" }, { file = m, x = 2, y = 10, title = "T_o VHG", with = "linespoints pt 7 ps 1.2" },
              { file = pp, x = 1, y = 2, title = "paper T_g bidisperse", with = "points pt 4 ps 1.5" },
              { file = pp, x = 1, y = 3, title = "paper T_o bidisperse", with = "points pt 6 ps 1.5" },
              { file = pp, x = 1, y = 4, title = "paper T_g VHG", with = "points pt 5 ps 1.5" },
