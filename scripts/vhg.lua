@@ -427,6 +427,9 @@ local glasses = {
 }
 for _, g in ipairs(glasses) do
   g.To = g.heat.To
+  -- the melting verdict from the stored ramp (the same rule as ramp.heat's)
+  local m = ramp.melted{ T = g.heat.T, U = g.heat.energy, msd = g.heat.msd, liquid = g.liquid }
+  g.heat.T_liquid, g.heat.gap, g.heat.capped = m.T_liquid, m.gap, m.T_liquid == nil
   g.order = vhg.order(g.system)
   g.packing = vhg.packing(g.system)
 end

@@ -91,6 +91,13 @@ do
   T.close(line.b, 2.5, 1e-10, 0, "liquid line: T^(3/5) coefficient")
   T.close(ramp.liquid_U(line, 1.6), -9 + 2.5 * 1.6 ^ 0.6, 1e-10, 0, "liquid line extrapolates as T^(3/5)")
   T.ok(line.sigma < 1e-10, "no scatter in exact data")
+  -- with scatter, the line's standard error grows above the window
+  local Un2 = {}
+  for i = 1, #Ul do Un2[i] = Ul[i] + 0.05 * noise() end
+  local ln = ramp.liquid_line{ T = Tl, U = Un2, window = { 0.75, 1.0 } }
+  local e1, e2 = ramp.liquid_err(ln, 0.9), ramp.liquid_err(ln, 2.0)
+  T.ok(e1 > 0 and e1 < 0.05 and e2 > 3 * e1, ("standard error 0.9: %.3f, extrapolated to 2.0: %.3f"):format(e1, e2))
+  T.is(ramp.liquid_err({ a = 0, b = 1, exponent = 1, sigma = 0 }, 2), 0, "no error for a line given by hand")
   T.raises(function() ramp.liquid_line{ T = Tl, U = Ul, window = { 0.75, 0.77 } } end, "only 3 samples",
     "too narrow a liquid window is refused")
 end

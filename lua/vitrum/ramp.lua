@@ -227,18 +227,29 @@ function M.liquid_line(o)
   end
   local f = vt.fit.linear(xs, ys)
   return { a = f.intercept, b = f.slope, exponent = p, sigma = math.sqrt(f.sumsq / (#xs - 2)), n = #xs,
-           window = { w[1], w[2] } }
+           var_a = f.intercept_err ^ 2, var_b = f.slope_err ^ 2, cov_ab = f.cov, window = { w[1], w[2] } }
 end
 
 -- U(T) of a liquid line from liquid_line.
 function M.liquid_U(line, T) return line.a + line.b * T ^ line.exponent end
+
+-- The standard error of liquid_U(line, T) from the fit's parameter
+-- covariance (0 for a line given by hand): small inside the window, it
+-- grows as the line is extrapolated above it.
+function M.liquid_err(line, T)
+  if not line.var_a then return 0 end
+  local x = T ^ line.exponent
+  return math.sqrt(math.max(0, line.var_a + x * x * line.var_b + 2 * x * line.cov_ab))
+end
 
 -- Has a heating ramp melted the glass? Two conditions, both needed: the MSD
 -- from the start has passed `threshold` (1: the onset T_o of ramp.onset),
 -- and U(T) has reached the liquid branch `liquid` (from liquid_line): the
 -- mean of U - U_liquid over the samples in the last `band` of temperature
 -- (0.1) is at least -tol, where tol is max(0.02, 2 sigma / sqrt(k)) for k
--- samples of scatter sigma unless given. T_liquid is the first sample, at or
+-- samples of scatter sigma, plus twice the line's own standard error at T
+-- (liquid_err: the extrapolation above the fit window is uncertain),
+-- unless given. T_liquid is the first sample, at or
 -- after the onset, where both hold. `gap` is that mean over the last band
 -- of the ramp (negative: still below the liquid).
 function M.melted(o)
@@ -261,7 +272,7 @@ function M.melted(o)
   for i = 1, #T do
     if T[i] >= res.onset and m[i] >= thr then
       local r, k = window_mean(i)
-      local tol = o.tol or math.max(0.02, 2 * line.sigma / math.sqrt(k))
+      local tol = o.tol or (math.max(0.02, 2 * line.sigma / math.sqrt(k)) + 2 * M.liquid_err(line, T[i]))
       if k >= 3 and r >= -tol then
         res.T_liquid, res.residual, res.tol, res.index = T[i], r, tol, i
         return res
