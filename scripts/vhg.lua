@@ -98,6 +98,9 @@ local function parse(argv)
     error(("vhg.lua: --minimizer must be fire, lbfgs, ichol or newton, got '%s'"):format(o.minimizer), 0)
   end
   if o.n < 100 then error("vhg.lua: --n must be at least 100 (the box must hold two cutoffs)", 0) end
+  if not (o.tmax >= 1.0) then
+    error(("vhg.lua: --tmax must be at least 1 (the heating ramps run to T = 1 and on until melted), got %g"):format(o.tmax), 0)
+  end
   if not (o.rate > 0 and o.density > 0 and o.delta > 0 and o.dt > 0) then
     error("vhg.lua: rate, density, delta and dt must be positive", 0)
   end
