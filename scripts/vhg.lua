@@ -4,9 +4,11 @@
 -- diameters 1.0/1.2, m = sigma^3, density 0.75).
 --
 --   liquid at T = 1 -> linear cooling to 0.1 at rate gamma -> inherent
---   structure (FIRE) -> homogenization loop -> heating ramps of the
---   bidisperse and VHG glasses -> the polydisperse control (melt the VHG
---   glass at T = 1, re-cool, quench, heat) -> icosahedra and melting analysis.
+--   structure (FIRE) -> homogenization loop -> the polydisperse control
+--   (melt the VHG glass, re-cool from T = 1, quench) -> heating ramps of the
+--   bidisperse, VHG and control glasses, each until it has melted -> T_g,
+--   T_o, the amorphousness check, the packing fraction and the melting
+--   analysis, summarized for people and as `key = value` lines.
 --
 -- With no arguments it runs a small embedded default (N = 500, a fast rate)
 -- in a few minutes; `--paper` selects the paper's scale (N = 4000,
@@ -24,7 +26,7 @@ local out = require "vitrum.output"
 
 local defaults = {
   n = 500, density = 0.75, rate = 2e-3, seed = 1, delta = 0.01, reductions = 5,
-  out = "vhg-out", dt = 0.005, tau = 0.2, ftol = 1e-10, samples = 90, tmax = 1.2,
+  out = "vhg-out", dt = 0.005, tau = 0.2, ftol = 1e-10, samples = 90, tmax = 2.0,
   threads = 0, max_iterations = 1000, fresh = false, paper = false, quiet = false, minimizer = "fire",
 }
 local help = [[
@@ -47,8 +49,10 @@ Virial-homogenized glasses [VHG, PRL 134, 128201 (2025)] on the WAHNs model.
                      incomplete-Cholesky Hessian preconditioner: faster
                      still) or newton (quasi-Newton on the factorized Hessian)
   --samples=90       samples recorded along each ramp
-  --tmax=1.2         end temperature of the heating ramps (an ultrastable glass
-                     heated fast may still be solid at T = 1)
+  --tmax=2.0         cap on the heating ramps and on the control's melting
+                     temperature: a heating ramp runs to T = 1 at least and
+                     on until the glass has melted (MSD from T = 0.1 past 1
+                     and U(T) on the liquid branch), then 0.1 further
   --out=vhg-out      output directory (TSV tables, PNG figures, checkpoints)
   --threads=N        OpenMP threads (default: OMP_NUM_THREADS or all cores)
   --paper            the paper's scale: N = 4000, rate = 1.8e-7 (days of compute)
@@ -94,6 +98,9 @@ local function parse(argv)
     error(("vhg.lua: --minimizer must be fire, lbfgs, ichol or newton, got '%s'"):format(o.minimizer), 0)
   end
   if o.n < 100 then error("vhg.lua: --n must be at least 100 (the box must hold two cutoffs)", 0) end
+  if not (o.tmax >= 1.0) then
+    error(("vhg.lua: --tmax must be at least 1 (the heating ramps run to T = 1 and on until melted), got %g"):format(o.tmax), 0)
+  end
   if not (o.rate > 0 and o.density > 0 and o.delta > 0 and o.dt > 0) then
     error("vhg.lua: rate, density, delta and dt must be positive", 0)
   end
@@ -163,18 +170,23 @@ end
 
 local function ico_small(s) return ramp.icosahedra_fraction(s, 1) end
 
--- A ramp, written as a TSV table; returns the ramp results (lists).
-local function run_ramp(s, from, to, name, extra)
-  local md = nvt(s, from)
-  local r = ramp.run{ md = md, system = s, from = from, to = to, rate = opt.rate, samples = opt.samples,
-                      icosahedra = { type = 1, every = 3 }, snapshots = extra and extra.snapshots,
-                      progress = progress }
+-- A ramp's results written as TSV tables (name.tsv, name-icosahedra.tsv).
+local function write_ramp(r, name)
   local rows = {}
   for i = 1, #r.T do rows[i] = { r.step[i], r.T[i], r.energy[i], r.msd[i] } end
   out.tsv(path(name .. ".tsv"), { "step", "T", "U_per_N", "msd" }, rows, meta)
   local irows = {}
   for i = 1, #r.ico_T do irows[i] = { r.ico_T[i], r.ico[i] } end
   out.tsv(path(name .. "-icosahedra.tsv"), { "T", "icosahedral_fraction_small" }, irows, meta)
+end
+
+-- A ramp, written as a TSV table; returns the ramp results (lists).
+local function run_ramp(s, from, to, name, extra)
+  local md = nvt(s, from)
+  local r = ramp.run{ md = md, system = s, from = from, to = to, rate = opt.rate, samples = opt.samples,
+                      icosahedra = { type = 1, every = 3 }, snapshots = extra and extra.snapshots,
+                      progress = progress }
+  write_ramp(r, name)
   return r
 end
 
@@ -184,23 +196,41 @@ local function hold(s, T, time)
   md:run{ steps = math.floor(time / opt.dt + 0.5), T = T, progress = progress }
 end
 
--- Melt at T: run in chunks until the mean squared displacement from the
--- start exceeds `target` (a few diameters squared), at most `max_time` time
--- units; an ultrastable glass may need a higher temperature, so T is raised
--- by half until it melts. Returns the temperature that melted it.
-local function melt(s, T, target, max_time)
+-- Melt at T: run in chunks of 10 time units until the glass has melted by
+-- the two conditions of the heating ramps (vitrum.ramp.melted): it has
+-- moved (MSD from the start past `target`, a few diameters squared) and
+-- its energy is that of a liquid (the mean U/N of the last chunk within
+-- 0.03 of each of the two before it: no drift left); at most `max_time`
+-- time units at each temperature. If it has not melted, T goes up by 0.1
+-- (up to --tmax). Returns the temperature that melted it, the time it took
+-- and one entry per temperature tried (with the Q6 of a state that
+-- survived: is it still amorphous?).
+local function melt(s, T0, target, max_time)
   local ref = s:unwrapped()
-  for _ = 1, 4 do
+  local tries, tol = {}, 0.03
+  for k = 0, math.floor((opt.tmax - T0) / 0.1 + 1e-9) do
+    local T = T0 + 0.1 * k
     local md = nvt(s, T)
-    local t = 0
+    local t, means, msd = 0, {}, 0
     while t < max_time do
-      md:run{ steps = math.floor(10 / opt.dt + 0.5), T = T, progress = false }
+      local sum, n = 0, 0
+      md:run{ steps = math.floor(10 / opt.dt + 0.5), T = T, every = 20, progress = false,
+              observe = function(_, sys) sum, n = sum + sys:energy() / sys.n, n + 1 end }
       t = t + 10
-      if vt.analysis.msd(ref, s:unwrapped()) >= target then return T, t end
+      means[#means + 1] = sum / n
+      msd = vt.analysis.msd(ref, s:unwrapped())
+      local m = #means
+      if msd >= target and m >= 3 and math.abs(means[m] - means[m - 1]) < tol
+         and math.abs(means[m] - means[m - 2]) < tol then
+        tries[#tries + 1] = { T = T, time = t, msd = msd, U = means[m], melted = true }
+        return T, t, tries
+      end
     end
-    T = 1.5 * T
+    tries[#tries + 1] = { T = T, time = t, msd = msd, U = means[#means], Q6 = vhg.order(s).Q6, melted = false }
+    say("control: the VHG glass did not melt at T = %.2f within %g time units (MSD %.3f, Q6 %.3f)", T, max_time,
+        msd, tries[#tries].Q6)
   end
-  error("vhg.lua: the glass did not melt even at T = " .. T, 0)
+  error(("vhg.lua: the VHG glass did not melt up to --tmax = %g; raise --tmax"):format(opt.tmax), 0)
 end
 
 -- histograms over the data's own range (output.hist_rows refuses to drop
@@ -271,34 +301,46 @@ end)
 say("homogenization: %d iterations (%d accepted, %d reductions), std(P2) %.5f -> %.5f, U/N %.6f -> %.6f",
     hom.iterations, hom.accepted, hom.reductions, hom.std_before, hom.std_after, hom.energy_before, hom.energy_after)
 
--- 4. the polydisperse control: melt the VHG glass at T = 1, cool again, quench
+-- 4. the polydisperse control: melt the VHG glass (at T = 1, or the lowest
+-- T above it on a 0.1 grid where it melts within 200 time units), bring the
+-- liquid to T = 1, cool it at the same rate, quench
 local ctl, sysC = stage("control", { "control" }, function()
   local s = sysH.vhg:copy()
   s:thermalize{ T = 1.0, seed = opt.seed + 2 }
-  local Tmelt, tmelt = melt(s, 1.0, 4.0, 200)
-  if Tmelt ~= 1.0 then
-    say("control: the VHG glass did not melt at T = 1 within 200 time units; melted at T = %.2f", Tmelt)
-    s:thermalize{ T = 1.0, seed = opt.seed + 4 }
-  end
+  local Tmelt, tmelt, tries = melt(s, 1.0, 4.0, 200)
+  if Tmelt ~= 1.0 then s:thermalize{ T = 1.0, seed = opt.seed + 4 } end
   hold(s, 1.0, 50)
   local r = run_ramp(s, 1.0, 0.1, "cool-control")
   local q = quench(s, "the control glass")
   return { T = r.T, energy = r.energy, is_energy = q.energy / s.n, std_p2 = vt.virial.p2(s):std(),
-           ico = ico_small(s), melt_T = Tmelt, melt_time = tmelt }, { control = s }
+           ico = ico_small(s), melt_T = Tmelt, melt_time = tmelt, melt_tries = tries }, { control = s }
 end)
+say("control: the VHG glass melted at T = %.2f (%g time units)", ctl.melt_T, ctl.melt_time)
 
--- 5. heating ramps of the three glasses from T = 0.1
--- displacement snapshots every 0.05 from T = 0.5 (the melting analysis of
--- the paper uses 0.60 and 0.65; a glass that melts later is also analysed
--- around its own onset)
+-- the liquid branches U(T) the heating ramps must reach: the bidisperse
+-- liquid's from its cooling ramp, the VHG diameters' (the VHG and control
+-- glasses) from the control's
+local lw = { 0.75, 1.0 }
+local liqB = ramp.liquid_line{ T = cool.T, U = cool.energy, window = lw }
+local liqP = ramp.liquid_line{ T = ctl.T, U = ctl.energy, window = lw }
+
+-- 5. heating ramps of the three glasses from T = 0.1, until each has melted
+-- (ramp.heat), with displacement snapshots every 0.025 from T = 0.3 for
+-- the melting analysis (the paper's window 0.60-0.65 and windows placed
+-- relative to each glass's own T_o)
 local snapshots = {}
-for k = 0, math.floor((opt.tmax - 0.5) / 0.05 + 1e-9) do snapshots[#snapshots + 1] = 0.5 + 0.05 * k end
-local function heat(name, glass)
+for k = 0, math.floor((opt.tmax - 0.3) / 0.025 + 1e-9) do snapshots[#snapshots + 1] = 0.3 + 0.025 * k end
+-- the sample spacing of a ramp over 0.1 .. 1.2 with --samples samples
+local heat_every = math.max(1, math.floor((1.2 - 0.1) / (opt.rate * opt.dt) / opt.samples + 0.5))
+local function heat(name, glass, liquid)
   return stage("heat-" .. name, {}, function()
     local s = glass:copy()
     s:thermalize{ T = 0.1, seed = opt.seed + 3 }
     local ref = s:unwrapped()
-    local r = run_ramp(s, 0.1, opt.tmax, "heat-" .. name, { snapshots = snapshots })
+    local r = ramp.heat{ md = nvt(s, 0.1), system = s, from = 0.1, to = math.min(1.0, opt.tmax), tmax = opt.tmax,
+                         rate = opt.rate, every = heat_every, liquid = liquid, icosahedra = { type = 1, every = 3 },
+                         snapshots = snapshots, progress = progress }
+    write_ramp(r, "heat-" .. name)
     -- log10 displacement histograms at T = 0.65, 0.70, 0.75 (caged vs diffusing)
     local disp = {}
     for _, sn in ipairs(r.snapshots) do
@@ -311,62 +353,79 @@ local function heat(name, glass)
                 hist_rows(lg, nil, nil, 45), meta)
       end
     end
-    return { T = r.T, energy = r.energy, msd = r.msd, ico_T = r.ico_T, ico = r.ico, disp = disp }, {}
+    local m = r.melted
+    return { T = r.T, energy = r.energy, msd = r.msd, ico_T = r.ico_T, ico = r.ico, disp = disp,
+             To = m.onset, T_liquid = m.T_liquid, gap = m.gap, T_end = r.T_end, capped = r.capped }, {}
   end)
 end
-local heatB = heat("bidisperse", sysIS.bidisperse)
-local heatV = heat("vhg", sysH.vhg)
-local heatC = heat("control", sysC.control)
+local heatB = heat("bidisperse", sysIS.bidisperse, liqB)
+say("heating, bidisperse glass: T_o %s, liquid branch at T %s", tostring(heatB.To), tostring(heatB.T_liquid))
+local heatV = heat("vhg", sysH.vhg, liqP)
+say("heating, VHG glass: T_o %s, liquid branch at T %s", tostring(heatV.To), tostring(heatV.T_liquid))
+local heatC = heat("control", sysC.control, liqP)
 
 -- 6. estimators and the melting analysis
--- T_g, and the two fits (for the figure) when they exist
-local function tg(r, glass_w, liquid_w)
-  local okc, res = pcall(ramp.tg, { T = r.T, U = r.energy, glass = glass_w, liquid = liquid_w })
-  return okc and res.valid and res.Tg or nil, okc and res or nil
+-- T_g: the glass transition of each composition's liquid on cooling (the
+-- VHG glass has the control's diameters, so the control liquid's T_g)
+local gw = { 0.1, 1.0 }
+local function tg_kink(r)
+  local okc, res = pcall(ramp.tg_kink, { T = r.T, U = r.energy, range = gw })
+  return okc and res.Tg or nil
 end
--- T_g on heating: the liquid window starts above the melting onset (a glass
--- that is still solid at T = 0.75 has no liquid branch there)
-local gw = { 0.1, 0.3 }
-local function heat_tg(h, To)
-  local lo = math.max(0.75, (To or opt.tmax) + 0.05)
-  if lo > opt.tmax - 0.1 then return nil end
-  return tg(h, gw, { lo, opt.tmax })
-end
-local lw = { 0.75, 1.0 }
-local ToB, ToV, ToC = ramp.onset{ T = heatB.T, msd = heatB.msd }, ramp.onset{ T = heatV.T, msd = heatV.msd },
-                      ramp.onset{ T = heatC.T, msd = heatC.msd }
-local summary = {
-  bidisperse = { Tg_cool = tg(cool, gw, lw), Tg_heat = heat_tg(heatB, ToB), To = ToB, ico = is.ico },
-  vhg = { Tg_heat = heat_tg(heatV, ToV), To = ToV, ico = hom.ico },
-  control = { Tg_cool = tg(ctl, gw, lw), Tg_heat = heat_tg(heatC, ToC), To = ToC, ico = ctl.ico },
+local TgB, TgP = tg_kink(cool), tg_kink(ctl)
+local glasses = {
+  { key = "bidisperse", label = "bidisperse", heat = heatB, system = sysIS.bidisperse, liquid = liqB, Tg = TgB,
+    ico = is.ico },
+  { key = "vhg", label = "VHG", heat = heatV, system = sysH.vhg, liquid = liqP, Tg = TgP, ico = hom.ico },
+  { key = "control", label = "control", heat = heatC, system = sysC.control, liquid = liqP, Tg = TgP, ico = ctl.ico },
 }
+for _, g in ipairs(glasses) do
+  g.To = g.heat.To
+  -- the melting verdict from the stored ramp (the same rule as ramp.heat's)
+  local m = ramp.melted{ T = g.heat.T, U = g.heat.energy, msd = g.heat.msd, liquid = g.liquid }
+  g.heat.T_liquid, g.heat.gap, g.heat.capped = m.T_liquid, m.gap, m.T_liquid == nil
+  g.order = vhg.order(g.system)
+  g.packing = vhg.packing(g.system)
+end
 
+-- the melting analysis between two snapshot temperatures of a heating ramp
 local function melting(h, glass, Ta, Tb)
-  local d60, d65
+  local da, db
   for _, e in ipairs(h.disp) do
-    if math.abs(e.T - Ta) < 1e-9 then d60 = vt.array(e.dr) end
-    if math.abs(e.T - Tb) < 1e-9 then d65 = vt.array(e.dr) end
+    if math.abs(e.T - Ta) < 1e-6 then da = vt.array(e.dr) end
+    if math.abs(e.T - Tb) < 1e-6 then db = vt.array(e.dr) end
   end
-  if not (d60 and d65) then return nil end
+  if not (da and db) then return nil end
   local vor = vt.voronoi(glass, { radical = false })
-  local r = vhg.melting{ dr_a = d60, dr_b = d65, threshold = 0.3, types = glass:types(), small = 1,
+  local r = vhg.melting{ dr_a = da, dr_b = db, threshold = 0.3, types = glass:types(), small = 1,
                          diameters = glass:diameters(), icosahedral = vor.icosahedral, neighbors = vor.neighbors }
   r.all_diameters = glass:diameters()
+  r.Ta, r.Tb = Ta, Tb
   return r
 end
-local meltV = melting(heatV, sysH.vhg, 0.60, 0.65)
-local meltB = melting(heatB, sysIS.bidisperse, 0.60, 0.65)
--- the same analysis around the VHG glass's own onset, when it melts later
-local meltV2, onsetTa
-if ToV and ToV > 0.7 then
-  onsetTa = math.floor((ToV - 0.05) / 0.05 + 1e-9) * 0.05
-  if onsetTa + 0.05 <= opt.tmax then meltV2 = melting(heatV, sysH.vhg, onsetTa, onsetTa + 0.05) end
+-- the relative window: 0.05 wide, ending 0.025 below T_o (on the 0.025
+-- grid), as the paper's 0.60-0.65 sits below its VHG glass's T_o = 0.68
+local function onset_window(To)
+  if not To then return nil end
+  local Tb = math.floor((To - 0.025) / 0.025 + 1e-6) * 0.025
+  return Tb - 0.05, Tb
 end
+for _, g in ipairs(glasses) do
+  g.melt_paper = melting(g.heat, g.system, 0.60, 0.65)
+  local Ta, Tb = onset_window(g.To)
+  if Ta and Ta >= 0.3 - 1e-9 then g.melt_onset = melting(g.heat, g.system, Ta, Tb) end
+end
+local meltV = glasses[2].melt_paper
 if meltV and meltV.mobile_diameters then
   local lo, hi = out.range(meltV.all_diameters)
   out.tsv(path("mobile-diameters-vhg.tsv"), { "sigma", "count", "density" },
           hist_rows(meltV.mobile_diameters, lo, hi, 30), meta)
   out.tsv(path("all-diameters-vhg.tsv"), { "sigma", "count", "density" }, hist_rows(meltV.all_diameters, lo, hi, 30), meta)
+end
+local meltV2 = glasses[2].melt_onset
+if meltV2 and meltV2.mobile_diameters then
+  out.tsv(path("mobile-diameters-vhg-onset.tsv"), { "sigma", "count", "density" },
+          hist_rows(meltV2.mobile_diameters, 0.8, 1.4, 30), meta)
 end
 
 -- the three inherent-structure glasses for other programs: LAMMPS data in
@@ -380,17 +439,19 @@ end
 -- 7. figures (gnuplot, optional); reduced LJ units: energies in epsilon,
 -- lengths in sigma_1 (the small diameter), temperatures in epsilon/k_B
 local uT = "T (epsilon/k_B)"
-local _, fitB = tg(cool, gw, lw)
+-- the two branches of the bidisperse cooling ramp's kink fit (T_g):
+-- U = a + b T below T_g, a + b T + c (T - T_g) above
+local okf, fitB = pcall(ramp.tg_kink, { T = cool.T, U = cool.energy, range = gw })
 local ufit, uv = {}, {}
-if fitB then
-  ufit = { { expr = ("%.10g*x + %.10g"):format(fitB.glass.slope, fitB.glass.intercept),
-             title = ("glass fit on [%g, %g]"):format(gw[1], gw[2]), dash = true },
-           { expr = ("%.10g*x + %.10g"):format(fitB.liquid.slope, fitB.liquid.intercept),
-             title = ("liquid fit on [%g, %g]"):format(lw[1], lw[2]), dash = true } }
-  if summary.bidisperse.Tg_cool then uv = { { x = summary.bidisperse.Tg_cool, title = ("T_g = %.3f"):format(summary.bidisperse.Tg_cool) } } end
+if okf then
+  ufit = { { expr = ("%.10g*x + %.10g"):format(fitB.slope, fitB.a),
+             title = "glass branch of the two-line fit", dash = true },
+           { expr = ("%.10g*x + %.10g"):format(fitB.slope + fitB.jump, fitB.a - fitB.jump * fitB.Tg),
+             title = "liquid branch of the two-line fit", dash = true } }
+  uv = { { x = fitB.Tg, title = ("T_g bidisperse = %.3f"):format(fitB.Tg) } }
 end
 local ov = {}
-for _, x in ipairs { { ToB, "bidisperse" }, { ToV, "VHG" }, { ToC, "control" } } do
+for _, x in ipairs { { heatB.To, "bidisperse" }, { heatV.To, "VHG" }, { heatC.To, "control" } } do
   if x[1] then ov[#ov + 1] = { x = x[1], title = ("T_o %s = %.3f"):format(x[2], x[1]) } end
 end
 local function logdr_fig(name, label)
@@ -453,8 +514,11 @@ for _, fg in ipairs(figs) do
   if #fg.series > 0 and out.plot(fg) then nfig = nfig + 1 end
 end
 
--- 8. the summary
+-- 8. the summary: tables for people, then the headline numbers as
+-- `key = value` lines for programs (scripts/vhg_rates.lua, tests)
 local function f(x, fmt) return x and (fmt or "%.3f"):format(x) or "n/a" end
+local function pct(x) return x and ("%.0f%%"):format(100 * x) or "n/a" end
+local pB, pV = glasses[1].packing, glasses[2].packing
 local lines = {
   ("VHG protocol, WAHNs N = %d, density %.3g, rate gamma = %g, seed %d"):format(opt.n, opt.density, opt.rate, opt.seed),
   "",
@@ -463,38 +527,100 @@ local lines = {
   ("  U/N (IS)  before %.6f  after %.6f  change %.6f"):format(hom.energy_before, hom.energy_after, hom.energy_after - hom.energy_before),
   ("  iterations %d (accepted %d), delta reductions %d, std(sigma) after %.4f"):format(hom.iterations, hom.accepted,
     hom.reductions, hom.sigma_std),
+  ("  packing fraction pi/6 sum sigma^3 / V  before %.4f  after %.4f  (%+.1f%%; mean sigma^3 %.4f -> %.4f)")
+    :format(pB.phi, pV.phi, 100 * (pV.phi / pB.phi - 1), pB.mean_sigma3, pV.mean_sigma3),
+  "  (at fixed N and V the homogenization changes phi only through the diameters: a rise is a compression",
+  "   of the particles, to weigh against the stability it brings)",
   "",
-  ("%-12s %8s %8s %8s %10s"):format("glass", "T_g", "T_o", "T_o/T_g", "ico(T=0.1)"),
+  ("%-12s %7s %7s %8s %7s %7s %10s"):format("glass", "T_g", "T_o", "T_o/T_g", "T_liq", "T_end", "ico(T=0.1)"),
 }
-for _, g in ipairs{ { "bidisperse", summary.bidisperse }, { "VHG", summary.vhg }, { "control", summary.control } } do
-  local x = g[2]
-  local Tg = x.Tg_cool or x.Tg_heat
-  lines[#lines + 1] = ("%-12s %8s %8s %8s %10s"):format(g[1], f(Tg), f(x.To), (Tg and x.To) and f(x.To / Tg, "%.2f") or "n/a",
-    f(x.ico, "%.4f"))
+for _, g in ipairs(glasses) do
+  local h = g.heat
+  lines[#lines + 1] = ("%-12s %7s %7s %8s %7s %7s %10s"):format(g.label, f(g.Tg), f(g.To),
+    (g.Tg and g.To) and f(g.To / g.Tg, "%.2f") or "n/a", f(h.T_liquid), f(h.T_end, "%.2f"), f(g.ico, "%.4f"))
 end
-lines[#lines + 1] = ("  (T_g: crossing of line fits to U(T) on [%g, %g] and [%g, %g] of the cooling ramp for the bidisperse")
-  :format(gw[1], gw[2], lw[1], lw[2])
-lines[#lines + 1] = ("   and control glasses; for the VHG glass, of its heating ramp with the liquid fit from T_o + 0.05 to %g;")
-  :format(opt.tmax)
-lines[#lines + 1] = ("   heating T_g of the bidisperse and control glasses: %s, %s)")
-  :format(f(summary.bidisperse.Tg_heat), f(summary.control.Tg_heat))
-if ctl.melt_T and ctl.melt_T ~= 1.0 then
-  lines[#lines + 1] = ("  (the control was melted at T = %.2f: the VHG glass did not melt at T = 1 within 200 time units)"):format(ctl.melt_T)
+lines[#lines + 1] = ("  (T_g: the kink of a continuous two-line least-squares fit to U(T) on [%g, %g] of the cooling ramp of")
+  :format(gw[1], gw[2])
+lines[#lines + 1] = "   the bidisperse liquid, and of the control's liquid for the VHG and control glasses (the same diameters);"
+lines[#lines + 1] = "   at fast rates the two slopes differ little and T_g scatters by 0.1 or more between seeds at N = 500."
+lines[#lines + 1] = "   T_o: first T on heating where <dr^2> from T = 0.1 reaches 1; T_liq: where U(T) then reached the liquid"
+lines[#lines + 1] = "   branch, a fit U = a + b T^(3/5) to the cooling liquid on [0.75, 1] (the bidisperse liquid for the"
+lines[#lines + 1] = "   bidisperse glass, the control's for the VHG and control glasses); each ramp runs to T = 1 at least,"
+lines[#lines + 1] = ("   on to T_liq + 0.1, at most --tmax = %g)"):format(opt.tmax)
+for _, g in ipairs(glasses) do
+  if g.heat.capped then
+    lines[#lines + 1] = ("  %s glass: NOT MELTED by T = %g (U/N %.3f below the liquid at the end); raise --tmax")
+      :format(g.label, opt.tmax, -(g.heat.gap or 0))
+  end
 end
-lines[#lines + 1] = "  (T_o: first T on heating where <dr^2> from T = 0.1 reaches 1; n/a: not reached by T_max;"
-lines[#lines + 1] = "   T_g n/a: the two branches do not cross between the fit windows, as on fast, noisy ramps)"
+do
+  local parts = {}
+  for _, t in ipairs(ctl.melt_tries or {}) do
+    if not t.melted then
+      parts[#parts + 1] = ("not at T = %.2f in 200 time units (MSD %.2f, Q6 %.3f)"):format(t.T, t.msd, t.Q6 or 0 / 0)
+    end
+  end
+  lines[#lines + 1] = ("control: the VHG glass melted at T = %.2f (MSD past 4 and U/N steady after %g time units)%s")
+    :format(ctl.melt_T, ctl.melt_time, #parts > 0 and ("; " .. table.concat(parts, "; ")) or "")
+end
 lines[#lines + 1] = ""
-if meltV then
-  lines[#lines + 1] = ("melting, delta* = dr(0.65) - dr(0.60) > 0.3: VHG glass %d of %d particles mobile, %.0f%% of them small,")
-    :format(meltV.count, opt.n, 100 * (meltV.small_fraction or 0))
-  lines[#lines + 1] = ("  %.0f%% icosahedral and %.0f%% icosahedral or next to an icosahedron%s"):format(
-    100 * (meltV.icosahedral_fraction or 0), 100 * (meltV.near_icosahedral_fraction or 0),
-    meltB and ("; bidisperse glass: %d mobile"):format(meltB.count) or "")
+lines[#lines + 1] = ("structure of the glasses at T = 0 (inherent structures; radical-Voronoi neighbours for q_l)")
+lines[#lines + 1] = ("%-12s %7s %7s %6s %8s %7s %6s  %-34s %s"):format("glass", "phi", "<s^3>", "Q6", "Q6_rand",
+  "mean_q6", "ico", "top Voronoi signatures", "verdict")
+for _, g in ipairs(glasses) do
+  local o, sig = g.order, {}
+  for _, c in ipairs(o.signatures) do sig[#sig + 1] = ("%s %.0f%%"):format(c.label, 100 * c.fraction) end
+  lines[#lines + 1] = ("%-12s %7.4f %7.4f %6.3f %8.3f %7.3f %6.3f  %-34s %s"):format(g.label, g.packing.phi,
+    g.packing.mean_sigma3, o.Q6, o.Q6_random, o.mean_q6, o.icosahedral, table.concat(sig, " "),
+    o.crystalline and "CRYSTALLINE" or "amorphous")
 end
-if meltV2 then
-  lines[#lines + 1] = ("  around the VHG glass's own onset, dr(%.2f) - dr(%.2f) > 0.3: %d mobile, %.0f%% small, %.0f%% icosahedral or next to one")
-    :format(onsetTa + 0.05, onsetTa, meltV2.count, 100 * (meltV2.small_fraction or 0), 100 * (meltV2.near_icosahedral_fraction or 0))
+lines[#lines + 1] = ("  (crystalline if the global Q6 exceeds %g: a sample without common bond orientation has Q6 of order")
+  :format(vhg.crystal_Q6)
+lines[#lines + 1] = "   Q6_rand = (Nb/2)^-1/2 for its Nb bonds; one fcc, hcp or bcc crystal has 0.48-0.57, so 0.1 means a"
+lines[#lines + 1] = "   crystallite of about a fifth of the sample; mean q6, per particle, is about 0.57 in fcc; ico: <0,0,12,0>)"
+lines[#lines + 1] = ""
+lines[#lines + 1] = "melting analysis: delta* = dr(T_b) - dr(T_a) > 0.3 (displacements from T = 0.1) marks mobile particles"
+lines[#lines + 1] = ("%-12s %-20s %9s %12s %17s %16s"):format("glass", "window", "mobile", "small (all)",
+  "<sigma> mob (all)", "ico|nbr (all)")
+for _, g in ipairs(glasses) do
+  for _, w in ipairs{ { g.melt_paper, "paper" }, { g.melt_onset, "T_o-relative" } } do
+    local m = w[1]
+    if m then
+      lines[#lines + 1] = ("%-12s %-20s %9s %12s %17s %16s"):format(g.label,
+        ("%.3f-%.3f %s"):format(m.Ta, m.Tb, w[2] == "paper" and "(paper)" or "(T_o)"),
+        ("%d %s"):format(m.count, pct(m.fraction)),
+        ("%s (%s)"):format(pct(m.small_fraction), pct(m.all_small_fraction)),
+        ("%s (%s)"):format(f(m.mobile_mean_diameter), f(m.mean_diameter)),
+        ("%s (%s)"):format(pct(m.near_icosahedral_fraction), pct(m.all_near_icosahedral_fraction)))
+    elseif w[2] == "paper" then
+      lines[#lines + 1] = ("%-12s %-20s %s"):format(g.label, "0.600-0.650 (paper)", "n/a: the ramp has no snapshots there")
+    end
+  end
 end
+lines[#lines + 1] = "  (T_o window: 0.05 wide, ending 0.025 below T_o, as the paper's 0.60-0.65 sits below its VHG T_o = 0.68;"
+lines[#lines + 1] = "   size bias: the small species' share and the mean sigma of the mobile particles against all; icosahedra"
+lines[#lines + 1] = "   avoidance: the share of mobile particles that are icosahedral or next to one, against all)"
+lines[#lines + 1] = ""
+-- headline numbers
+local kv = { { "N", opt.n }, { "rate", opt.rate }, { "seed", opt.seed }, { "control.melt_T", ctl.melt_T },
+             { "homogenization.std_ratio", hom.std_before / hom.std_after } }
+local is_energy = { bidisperse = is.energy, vhg = hom.energy_after, control = ctl.is_energy }
+local std_p2 = { bidisperse = is.std_p2, vhg = hom.std_after, control = ctl.std_p2 }
+for _, g in ipairs(glasses) do
+  local k = g.key .. "."
+  local m = g.melt_onset
+  for _, e in ipairs{ { "T_g", g.Tg }, { "T_o", g.To }, { "T_o_over_T_g", (g.Tg and g.To) and g.To / g.Tg or nil },
+                      { "T_liquid", g.heat.T_liquid }, { "T_end", g.heat.T_end }, { "U_per_N", is_energy[g.key] },
+                      { "std_p2", std_p2[g.key] }, { "Q6", g.order.Q6 }, { "mean_q6", g.order.mean_q6 },
+                      { "icosahedral", g.order.icosahedral }, { "crystalline", g.order.crystalline and 1 or 0 },
+                      { "phi", g.packing.phi }, { "mean_sigma3", g.packing.mean_sigma3 },
+                      { "mobile_fraction_onset", m and m.fraction } } do
+    kv[#kv + 1] = { k .. e[1], e[2] }
+  end
+end
+lines[#lines + 1] = "headline numbers (key = value)"
+lines[#lines + 1] = vhg.keyvalues(kv)
+lines[#lines + 1] = ""
 lines[#lines + 1] = ("output: %s/ (%d TSV tables%s)"):format(opt.out, 0, nfig > 0 and (", %d PNG figures"):format(nfig) or ", no figures: gnuplot not installed")
 local ntsv = 0
 local p = io.popen("ls '" .. opt.out .. "'/*.tsv 2>/dev/null | wc -l")

@@ -120,8 +120,103 @@ function M.melting(o)
       if o.neighbors then res.near_icosahedral_fraction = (ico + near) / count end
     end
   end
-  if o.diameters then res.mobile_diameters = o.diameters:select(mobile) end
+  if o.diameters then
+    res.mobile_diameters = o.diameters:select(mobile)
+    res.mean_diameter = o.diameters:mean()
+    if count > 0 then res.mobile_mean_diameter = res.mobile_diameters:mean() end
+  end
+  -- the baselines over all particles: how many are small, icosahedral, or
+  -- icosahedral or next to an icosahedron (avoidance = mobile below these)
+  if o.types then
+    local k = 0
+    for i = 1, n do if o.types[i] == (o.small or 1) then k = k + 1 end end
+    res.all_small_fraction = k / n
+  end
+  if o.icosahedral then
+    local ki, kn = 0, 0
+    for i = 1, n do
+      if o.icosahedral[i] == 1 then
+        ki = ki + 1
+      elseif o.neighbors then
+        for _, j in ipairs(o.neighbors(i)) do
+          if o.icosahedral[j] == 1 then kn = kn + 1; break end
+        end
+      end
+    end
+    res.all_icosahedral_fraction = ki / n
+    if o.neighbors then res.all_near_icosahedral_fraction = (ki + kn) / n end
+  end
+  res.fraction = count / n
   return res
+end
+
+-- Packing fraction phi = (pi/6) sum_i sigma_i^3 / V and the mean sigma_i^3
+-- (does a change of stability come with compression?).
+function M.packing(s)
+  local d, sum = s:diameters(), 0
+  for i = 1, s.n do sum = sum + d[i] ^ 3 end
+  return { phi = math.pi / 6 * sum / s.volume, mean_sigma3 = sum / s.n }
+end
+
+-- Q6 above which a sample is called crystalline. A sample's global Q6 is
+-- the invariant of q_6m averaged over its Nb bonds: for bond directions
+-- without common orientation (liquid, glass) it is of order (Nb/2)^-1/2
+-- (the bonds i-j and j-i count once), about 0.02 for N = 500 with 14
+-- Voronoi neighbours each; one crystal of fcc, hcp or bcc has 0.48-0.57
+-- (hcp 0.485, bcc with 14 Voronoi neighbours 0.511, fcc 0.575). A single
+-- crystallite holding a fraction f of the particles adds about 0.5 f, so
+-- 0.1 flags a coherent crystal of about a fifth of the sample, far above
+-- the amorphous scale at N >= 100.
+M.crystal_Q6 = 0.1
+
+-- The amorphousness check of a glass: Steinhardt Q4, Q6 (global) and mean
+-- q6 with radical-Voronoi neighbours, the random-orientation scale of Q6,
+-- the most frequent Voronoi signatures and the icosahedral (<0,0,12,0>)
+-- fraction of all particles; verdict "crystalline" when Q6 > crystal_Q6.
+function M.order(s, top)
+  local o = vt.analysis.steinhardt(s, { l = { 4, 6 }, neighbors = "voronoi", radical = true })
+  local nb = o.neighbors:sum()
+  local v = vt.voronoi(s, { radical = false })
+  local census = vt.analysis.voronoi_census(v, { top = top or 3 })
+  local ico = 0
+  for _, c in ipairs(census) do if c.label == "<0,0,12,0>" then ico = c.fraction end end
+  if ico == 0 then
+    local full = vt.analysis.voronoi_census(v, { top = 1000000 })
+    for _, c in ipairs(full) do if c.label == "<0,0,12,0>" then ico = c.fraction end end
+  end
+  local sig = {}
+  for i, c in ipairs(census) do sig[i] = { label = c.label, fraction = c.fraction } end
+  return { Q4 = o.Q4, Q6 = o.Q6, mean_q6 = o.q6:mean(), Q6_random = math.sqrt(2 / nb),
+           mean_neighbors = nb / s.n, signatures = sig, icosahedral = ico,
+           crystalline = o.Q6 > M.crystal_Q6, threshold = M.crystal_Q6 }
+end
+
+-- Headline numbers as `key = value` lines (one per entry of the list
+-- { {key, value}, ... }; a missing value prints as n/a), and the reader
+-- that gets them back from a text (a summary.txt): numbers as numbers,
+-- n/a and other words as strings. Keys are words joined by dots.
+function M.keyvalues(list)
+  local out = {}
+  for _, e in ipairs(list) do
+    local k, v = e[1], e[2]
+    if not tostring(k):match("^[%w_]+[%w_%.]*$") then error(("vhg.keyvalues: bad key '%s'"):format(tostring(k)), 2) end
+    local txt
+    if v == nil or (type(v) == "number" and v ~= v) then txt = "n/a"
+    elseif math.type(v) == "integer" then txt = tostring(v)
+    elseif type(v) == "number" then txt = ("%.6g"):format(v)
+    else txt = tostring(v) end
+    out[#out + 1] = k .. " = " .. txt
+  end
+  return table.concat(out, "\n")
+end
+
+function M.read_keyvalues(text)
+  local t = {}
+  for line in (text .. "\n"):gmatch("(.-)\r?\n") do
+    local k, v = line:match("^([%w_]+[%w_%.]*) = (%S+)$")
+    if k then t[k] = tonumber(v) or v end
+  end
+  return t
 end
 
 return M
