@@ -424,8 +424,9 @@ if meltV and meltV.mobile_diameters then
 end
 local meltV2 = glasses[2].melt_onset
 if meltV2 and meltV2.mobile_diameters then
+  local lo, hi = out.range(meltV2.all_diameters)
   out.tsv(path("mobile-diameters-vhg-onset.tsv"), { "sigma", "count", "density" },
-          hist_rows(meltV2.mobile_diameters, 0.8, 1.4, 30), meta)
+          hist_rows(meltV2.mobile_diameters, lo, hi, 30), meta)
 end
 
 -- the three inherent-structure glasses for other programs: LAMMPS data in
