@@ -58,29 +58,7 @@ smoothed-LJ population (VHG appendix; p(sigma) ~ sigma^-3, density 1.0).
 ]]
 
 local function parse(argv)
-  local o = {}
-  for k, v in pairs(defaults) do o[k] = v end
-  for _, a in ipairs(argv) do
-    local key, val = a:match("^%-%-([%w%-_]+)=(.*)$")
-    if not key then key = a:match("^%-%-([%w%-_]+)$") end
-    if not key then error(("swap_vhg_compare.lua: cannot read argument '%s' (try --help)"):format(a), 0) end
-    key = key:gsub("%-", "_")
-    if key == "help" then io.write(help); os.exit(0) end
-    if defaults[key] == nil then error(("swap_vhg_compare.lua: unknown option --%s (try --help)"):format(key), 0) end
-    if type(defaults[key]) == "boolean" then
-      o[key] = (val == nil or val == "true" or val == "1")
-    elseif type(defaults[key]) == "number" then
-      local x = tonumber(val)
-      if not x then error(("swap_vhg_compare.lua: --%s needs a number, got '%s'"):format(key, tostring(val)), 0) end
-      if math.type(defaults[key]) == "integer" then
-        if x ~= math.floor(x) then error(("swap_vhg_compare.lua: --%s needs an integer, got '%s'"):format(key, val), 0) end
-        x = math.tointeger(x)
-      end
-      o[key] = x
-    else
-      o[key] = val
-    end
-  end
+  local o = require("vitrum.cli").parse(argv, defaults, { script = "swap_vhg_compare.lua", help = help })
   local temps = {}
   for t in o.T:gmatch("[^,]+") do
     local x = tonumber(t)

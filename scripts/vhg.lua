@@ -62,35 +62,8 @@ Virial-homogenized glasses [VHG, PRL 134, 128201 (2025)] on the WAHNs model.
 ]]
 
 local function parse(argv)
-  local o = {}
-  for k, v in pairs(defaults) do o[k] = v end
-  for _, a in ipairs(argv) do
-    local key, val = a:match("^%-%-([%w%-_]+)=(.*)$")
-    if not key then key = a:match("^%-%-([%w%-_]+)$") end
-    if not key then key, val = a:match("^([%w_]+)=(.*)$") end
-    if not key then error(("vhg.lua: cannot read argument '%s' (try --help)"):format(a), 0) end
-    key = key:gsub("%-", "_")
-    if key == "help" then io.write(help); os.exit(0) end
-    if defaults[key] == nil then error(("vhg.lua: unknown option --%s (try --help)"):format(key), 0) end
-    if type(defaults[key]) == "boolean" then
-      o[key] = (val == nil or val == "true" or val == "1")
-    elseif type(defaults[key]) == "number" then
-      local x = tonumber(val)
-      if not x then error(("vhg.lua: --%s needs a number, got '%s'"):format(key, tostring(val)), 0) end
-      if math.type(defaults[key]) == "integer" then
-        if math.type(x) ~= "integer" and x ~= math.floor(x) then
-          error(("vhg.lua: --%s needs an integer, got '%s'"):format(key, val), 0)
-        end
-        x = math.tointeger(x)
-      end
-      o[key] = x
-    else
-      o[key] = val
-    end
-  end
+  local o, given = require("vitrum.cli").parse(argv, defaults, { script = "vhg.lua", help = help })
   if o.paper then
-    local given = {}
-    for _, a in ipairs(argv) do given[(a:match("^%-%-([%w%-_]+)") or ""):gsub("%-", "_")] = true end
     if not given.n then o.n = 4000 end
     if not given.rate then o.rate = 1.8e-7 end
   end
