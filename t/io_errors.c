@@ -34,6 +34,9 @@ static const bad_case cases[] = {
   {"nan.data", HEAD MASSES ATOMS "1 1 nan 0 0\n2 1 1 1 1\n", 17, "coordinate 'nan' is not finite"},
   {"inf.data", HEAD MASSES ATOMS "1 1 0 0 0\n2 1 1 1 1\n\nVelocities\n\n1 0 0 0\n2 0 -inf 0\n", 23, "velocity '-inf' is not finite"},
   {"huge.data", HEAD MASSES ATOMS "1 1 0 0 0\n2 1 1 1e300 1\n", 18, "too far outside the box"},
+  /* found by fuzzing (8.9 million runs): a finite diameter whose sphere
+   * mass overflows to infinity was accepted */
+  {"sphmass.data", HEAD "Atoms # sphere\n\n1 1 6.5e113 2 0 0 0\n2 1 1 1 1 1 1\n", 12, "not a positive finite number"},
   {"dup.data", HEAD MASSES ATOMS "1 1 0 0 0\n1 2 1 1 1\n", 18, "atom id 1 appears twice"},
   {"idrange.data", HEAD MASSES ATOMS "1 1 0 0 0\n3 2 1 1 1\n", 18, "atom id 3 is outside [1, 2]"},
   {"id0.data", HEAD MASSES ATOMS "0 1 0 0 0\n1 2 1 1 1\n", 17, "atom id 0 is outside [1, 2]"},

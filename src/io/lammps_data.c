@@ -228,10 +228,17 @@ static int read_atoms(data_reader *d, const char *style)
       double dm, rho;
       if ((rc = vt_lines_double(r, r->tok[2], "diameter", &dm)) || (rc = vt_lines_double(r, r->tok[3], "density", &rho)))
         return rc;
-      if (!(dm > 0)) return vt_lines_error(r, "diameter %s must be positive (vitrum has no point particles)", r->tok[2]);
+      if (!(dm > 0) || !isfinite(dm))
+        return vt_lines_error(r, "diameter %s must be positive and finite (vitrum has no point particles)", r->tok[2]);
       if (!(rho > 0) || !isfinite(rho)) return vt_lines_error(r, "density %s must be positive", r->tok[3]);
+      double m = rho * M_PI / 6.0 * dm * dm * dm;
+      /* a finite diameter and density can still give a mass that over- or
+       * underflows (a diameter of 1e110): a mass must be a usable number */
+      if (!(m > 0) || !isfinite(m))
+        return vt_lines_error(r, "diameter %s and density %s give the mass %g, not a positive finite number",
+                              r->tok[2], r->tok[3], m);
       s->sigma[i] = dm;
-      s->mass[i] = rho * M_PI / 6.0 * dm * dm * dm;
+      s->mass[i] = m;
     }
     for (int q = 0; q < 3; q++)
       if ((rc = vt_lines_coord(r, r->tok[at + q], d->lo[q], d->hi[q] - d->lo[q], &s->x[3 * i + q]))) return rc;
