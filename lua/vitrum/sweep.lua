@@ -427,16 +427,16 @@ function M.run(o)
     end
   end
 
-  local todo_set, final_failed = st:todo(retries)
-  local todo = {}
+  local runnable, final_failed = st:runnable(retries)
+  local to_run = {}
   for _, p in ipairs(points) do
-    local r = todo_set[p.key]
-    if r then todo[#todo + 1] = { id = r.id, params = p.params, seed = p.seed, key = p.key } end
+    local r = runnable[p.key]
+    if r then to_run[#to_run + 1] = { id = r.id, params = p.params, seed = p.seed, key = p.key } end
   end
-  local summary = { store = store, points = #points, ran = 0, done = 0, failed = 0, skipped = #points - #todo,
+  local summary = { store = store, points = #points, ran = 0, done = 0, failed = 0, skipped = #points - #to_run,
                     gave_up = final_failed }
   if final_failed > 0 then say("%d failed tasks have used their %d retries and are not run again", final_failed, retries) end
-  if #todo == 0 then
+  if #to_run == 0 then
     if o.transport == "mpi" then local Tm = mpi_transport(o.mpi); for i in pairs(Tm.slots) do Tm.retire(i) end end
     local c = st:counts()
     st:close()
@@ -444,10 +444,10 @@ function M.run(o)
     say("%s: nothing to do (%d done, %d failed)", store, c.done, c.failed)
     return summary
   end
-  say("%s: %d of %d points to run (%s)", store, #todo, #points,
+  say("%s: %d of %d points to run (%s)", store, #to_run, #points,
       (o.transport == "mpi") and "MPI" or (workers == 0 and "in this process" or ("%d workers x %d threads"):format(workers, threads)))
 
-  local bar = progress_bar(#todo, o.quiet)
+  local bar = progress_bar(#to_run, o.quiet)
   local function finished(res)
     local interrupted = not res.ok and res.error and res.error:match("interrupted!$")
     if interrupted then return end   -- Ctrl-C: the task stays pending
@@ -463,18 +463,18 @@ function M.run(o)
     if workers == 0 and o.transport ~= "mpi" then
       vt.threads(threads)
       local fn = load_task(src)
-      for _, t in ipairs(todo) do finished(execute(fn, t)) end
+      for _, t in ipairs(to_run) do finished(execute(fn, t)) end
       return
     end
-    T = o.transport == "mpi" and mpi_transport(o.mpi_size or o.mpi) or pool_transport(math.min(workers, #todo), threads, o.quiet)
+    T = o.transport == "mpi" and mpi_transport(o.mpi_size or o.mpi) or pool_transport(math.min(workers, #to_run), threads, o.quiet)
     T.tick = function() bar.draw(false) end
     local by_id, inflight, next_i = {}, {}, 1
-    for _, t in ipairs(todo) do by_id[t.id] = t end
+    for _, t in ipairs(to_run) do by_id[t.id] = t end
     local init = { init = src, threads = threads }
     for i in pairs(T.slots) do T.send(i, init) end
     local function feed(i)
-      if next_i > #todo then return false end
-      local t = todo[next_i]
+      if next_i > #to_run then return false end
+      local t = to_run[next_i]
       next_i = next_i + 1
       inflight[i] = t
       local sent = T.send(i, { task = { id = t.id, params = t.params, seed = t.seed } })
@@ -494,7 +494,7 @@ function M.run(o)
           if early_deaths >= 3 then error(("sweep: workers die while starting (%s)"):format(why), 0) end
         end
         active = active - 1
-        if next_i <= #todo and T.respawn then
+        if next_i <= #to_run and T.respawn then
           say("%s; starting another", why)
           T.respawn(i)
           T.send(i, init)

@@ -175,7 +175,7 @@ end
 
 -- the rows of `keys` that still need running: pending, or failed with
 -- fewer than 1 + retries attempts. Returns a set key -> { id, attempts, status }
-function Store:todo(retries)
+function Store:runnable(retries)
   local out, failed_final = {}, 0
   for _, r in ipairs(self.db:exec("SELECT id, key, status, attempts FROM results WHERE status <> 'done'")) do
     if r.status == "pending" or r.attempts < 1 + retries then out[r.key] = r
